@@ -1,0 +1,1 @@
+"""Document catalog service: workspaces, collections, documents and tags with search."""

@@ -1,0 +1,522 @@
+"""Throwaway PostgreSQL clusters built from the machine's own server binaries.
+
+Used by the main job (``python -m catalog`` without ``DATABASE_URL``) and by the integration
+tests. A cluster lives in a fresh temporary directory, listens on a Unix socket plus a free
+127.0.0.1 TCP port, runs with durability off (fsync, synchronous_commit, full_page_writes) and is
+stopped and deleted on exit, including on Ctrl-C.
+
+Why not pytest-postgresql's ``PostgreSQLExecutor``: it drives ``pg_ctl`` through mirakuru with
+no way to run ``initdb``/``postgres`` as another OS user, and ``initdb`` refuses to run as root,
+which is how our CI runs. It also cannot start a cluster from a copied template directory. So we
+start ``postgres`` ourselves (``subprocess.Popen(user=..., group=...)`` drops privileges) and
+keep the process as our direct child, which lets us stop it reliably. Database-level work
+(cloning from a template database, dropping) is left to pytest-postgresql's ``DatabaseJanitor``
+in the test utilities.
+
+Environment:
+    PG_BINDIR    directory holding ``initdb`` and ``postgres`` (default: ``pg_config --bindir``)
+    PG_OS_USER   OS user that owns and runs the cluster when we are root (default ``postgres``)
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import ctypes
+import os
+import pwd
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import Self
+
+import psycopg
+from psycopg import sql
+
+__all__ = [
+    "EmbeddedPostgres",
+    "EmbeddedPostgresError",
+    "find_bindir",
+    "server_version",
+]
+
+INSTALL_HINT = (
+    "PostgreSQL server binaries (initdb, postgres) not found: install the PostgreSQL server "
+    "package (Debian/Ubuntu: `apt-get install postgresql`, macOS: `brew install postgresql@15`) "
+    "or set PG_BINDIR to the directory that holds initdb and postgres"
+)
+
+_DIR_PREFIX = "catalog-pg-"
+_OWNER_FILE = "owner.pid"
+# The longest Unix socket path the kernel accepts is 107 bytes; postgres appends this suffix.
+_SOCKET_SUFFIX = "/.s.PGSQL.65535"
+_MAX_SOCKET_PATH = 107
+_FAST_SETTINGS = {
+    # Throwaway data: durability only costs time here.
+    "fsync": "off",
+    "synchronous_commit": "off",
+    "full_page_writes": "off",
+    "logging_collector": "off",
+    "max_connections": "200",
+}
+
+
+class EmbeddedPostgresError(RuntimeError):
+    """The embedded cluster could not be created, started or stopped."""
+
+
+def _has_server_binaries(bindir: Path) -> bool:
+    return all(os.access(bindir / name, os.X_OK) for name in ("initdb", "postgres"))
+
+
+def find_bindir() -> Path:
+    """Return the directory with the PostgreSQL server binaries, or raise with an install hint."""
+    override = os.environ.get("PG_BINDIR")
+    if override:
+        bindir = Path(override)
+        if not _has_server_binaries(bindir):
+            raise EmbeddedPostgresError(f"PG_BINDIR={override} holds no initdb/postgres. {INSTALL_HINT}")
+        return bindir
+    pg_config = shutil.which("pg_config")
+    if pg_config:
+        result = subprocess.run(
+            [pg_config, "--bindir"], capture_output=True, text=True, check=False
+        )
+        bindir = Path(result.stdout.strip())
+        if result.returncode == 0 and _has_server_binaries(bindir):
+            return bindir
+    # pg_config ships with the client dev package; Debian's server package alone lacks it.
+    candidates = sorted(
+        Path("/usr/lib/postgresql").glob("*/bin"),
+        key=lambda p: int(p.parent.name) if p.parent.name.isdigit() else -1,
+        reverse=True,
+    )
+    for bindir in candidates:
+        if _has_server_binaries(bindir):
+            return bindir
+    raise EmbeddedPostgresError(INSTALL_HINT)
+
+
+def server_version(bindir: Path | None = None) -> str:
+    """Return the version of the server binaries, e.g. ``"15.18"``."""
+    bindir = bindir or find_bindir()
+    out = subprocess.run(
+        [str(bindir / "postgres"), "--version"], capture_output=True, text=True, check=True
+    ).stdout
+    match = re.search(r"\(PostgreSQL\)\s+(\S+)", out)
+    if not match:
+        raise EmbeddedPostgresError(f"cannot parse the server version from {out!r}")
+    return match.group(1)
+
+
+@dataclass(frozen=True)
+class _OsUser:
+    name: str
+    uid: int
+    gid: int
+
+
+def _cluster_os_user() -> _OsUser | None:
+    """The unprivileged user to run the cluster as, or None to run as ourselves."""
+    if os.geteuid() != 0:
+        return None
+    name = os.environ.get("PG_OS_USER", "postgres")
+    try:
+        entry = pwd.getpwnam(name)
+    except KeyError:
+        raise EmbeddedPostgresError(
+            f"running as root, but initdb refuses root and the OS user {name!r} does not exist: "
+            f"create it (e.g. install the postgresql package) or set PG_OS_USER to an "
+            f"unprivileged user"
+        ) from None
+    return _OsUser(name, entry.pw_uid, entry.pw_gid)
+
+
+def _chown_tree(path: Path, user: _OsUser | None) -> None:
+    if user is None:
+        return
+    os.chown(path, user.uid, user.gid)
+    for root, dirs, files in os.walk(path):
+        for name in dirs + files:
+            os.chown(os.path.join(root, name), user.uid, user.gid, follow_symlinks=False)
+
+
+def _traversable_by_others(path: Path) -> bool:
+    """True when every ancestor lets a foreign user search it (the cluster user is foreign)."""
+    for part in [path, *path.parents]:
+        try:
+            if not part.stat().st_mode & 0o001:
+                return False
+        except OSError:
+            return False
+    return True
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _free_port() -> int:
+    # The port is only reserved while the socket is open; start() retries if postgres loses a race.
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _set_parent_death_signal() -> None:
+    """Runs in the forked child: have the kernel stop postgres if our process dies (SIGKILL)."""
+    pr_set_pdeathsig = 1
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(pr_set_pdeathsig, signal.SIGQUIT)
+
+
+def sweep_stale_dirs(tmp_root: Path) -> None:
+    """Delete cluster directories left by processes that were killed before they could clean up."""
+    with contextlib.suppress(OSError):
+        for entry in tmp_root.glob(f"{_DIR_PREFIX}*"):
+            try:
+                owner = int((entry / _OWNER_FILE).read_text().strip())
+            except (OSError, ValueError):
+                continue
+            if _pid_alive(owner):
+                continue
+            postmaster = entry / "data" / "postmaster.pid"
+            with contextlib.suppress(OSError, ValueError, IndexError):
+                if _pid_alive(int(postmaster.read_text().splitlines()[0])):
+                    continue
+            shutil.rmtree(entry, ignore_errors=True)
+
+
+class EmbeddedPostgres:
+    """A throwaway PostgreSQL cluster; use as a context manager.
+
+    ``template`` copies a stopped cluster's data directory instead of running initdb (cheap
+    per-process clusters from a pre-migrated template). ``data_dir`` keeps the cluster in that
+    directory and does not delete it on exit (how such a template is built).
+    """
+
+    def __init__(
+        self,
+        *,
+        dbname: str = "catalog",
+        user: str = "postgres",
+        template: Path | None = None,
+        data_dir: Path | None = None,
+        bindir: Path | None = None,
+        tmp_root: Path | None = None,
+        startup_timeout: float = 30.0,
+        settings: Mapping[str, str] | None = None,
+    ) -> None:
+        if template is not None and data_dir is not None:
+            raise ValueError("pass either template or data_dir, not both")
+        self.dbname = dbname
+        self.user = user
+        self.host = "127.0.0.1"
+        self.port = 0
+        self._template = template
+        self._keep_data_dir = data_dir is not None
+        self._requested_data_dir = data_dir
+        self._bindir = bindir
+        self._tmp_root = tmp_root
+        self._startup_timeout = startup_timeout
+        self._settings = {**_FAST_SETTINGS, **(settings or {})}
+        self._os_user: _OsUser | None = None
+        self._base_dir: Path | None = None
+        self._socket_dir: Path | None = None
+        self._data_dir: Path | None = None
+        self._proc: subprocess.Popen[bytes] | None = None
+        self._log_path: Path | None = None
+
+    # --- connection details -------------------------------------------------------------------
+
+    @property
+    def url(self) -> str:
+        """SQLAlchemy URL (psycopg 3 driver) over TCP."""
+        return f"postgresql+psycopg://{self.user}@{self.host}:{self.port}/{self.dbname}"
+
+    @property
+    def libpq_url(self) -> str:
+        """Plain libpq URL, for psycopg.connect and command-line tools."""
+        return f"postgresql://{self.user}@{self.host}:{self.port}/{self.dbname}"
+
+    @property
+    def socket_dir(self) -> Path:
+        if self._socket_dir is None:
+            raise EmbeddedPostgresError("the cluster is not started")
+        return self._socket_dir
+
+    @property
+    def data_dir(self) -> Path:
+        if self._data_dir is None:
+            raise EmbeddedPostgresError("the cluster is not started")
+        return self._data_dir
+
+    @property
+    def running(self) -> bool:
+        return self._proc is not None and self._proc.poll() is None
+
+    def connect(self, dbname: str | None = None, *, autocommit: bool = True) -> psycopg.Connection:
+        """An admin connection over the Unix socket."""
+        return psycopg.connect(
+            host=str(self.socket_dir),
+            port=self.port,
+            user=self.user,
+            dbname=dbname or self.dbname,
+            autocommit=autocommit,
+            connect_timeout=5,
+        )
+
+    # --- lifecycle ----------------------------------------------------------------------------
+
+    def __enter__(self) -> Self:
+        self.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    def start(self) -> Self:
+        if self._proc is not None:
+            raise EmbeddedPostgresError("the cluster is already started")
+        bindir = self._bindir or find_bindir()
+        self._bindir = bindir
+        self._os_user = _cluster_os_user()
+        # Registered first so a failure half-way through start() still removes the directory.
+        atexit.register(self.stop)
+        try:
+            self._prepare_dirs()
+            self._prepare_data_dir(bindir)
+            self._launch(bindir)
+            self._ensure_database()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def stop(self) -> None:
+        """Stop the server (fast shutdown) and delete its directory; safe to call twice."""
+        atexit.unregister(self.stop)
+        proc, self._proc = self._proc, None
+        if proc is not None and proc.poll() is None:
+            # SIGINT = fast shutdown: disconnect clients, checkpoint, exit.
+            for sig, wait in ((signal.SIGINT, 30.0), (signal.SIGQUIT, 10.0), (signal.SIGKILL, 10.0)):
+                with contextlib.suppress(ProcessLookupError):
+                    proc.send_signal(sig)
+                try:
+                    proc.wait(timeout=wait)
+                    break
+                except subprocess.TimeoutExpired:
+                    continue
+        if self._base_dir is not None:
+            shutil.rmtree(self._base_dir, ignore_errors=True)
+            self._base_dir = None
+
+    def log_tail(self, lines: int = 20) -> str:
+        if self._log_path is None or not self._log_path.exists():
+            return ""
+        return "\n".join(self._log_path.read_text(errors="replace").splitlines()[-lines:])
+
+    # --- internals ----------------------------------------------------------------------------
+
+    def _pick_tmp_root(self) -> Path:
+        root = self._tmp_root or Path(tempfile.gettempdir())
+        if self._os_user is not None and not _traversable_by_others(root):
+            # The cluster user must reach its directory; sandboxes often have private TMPDIRs.
+            root = Path("/tmp")
+            if not _traversable_by_others(root):
+                raise EmbeddedPostgresError(
+                    f"no temporary directory the {self._os_user.name!r} user can reach; "
+                    f"pass tmp_root= a directory searchable by other users"
+                )
+        return root
+
+    def _prepare_dirs(self) -> None:
+        root = self._pick_tmp_root()
+        sweep_stale_dirs(root)
+        base = Path(tempfile.mkdtemp(prefix=_DIR_PREFIX, dir=root))
+        self._base_dir = base
+        (base / _OWNER_FILE).write_text(str(os.getpid()))
+        socket_dir = base / "s"
+        if len(str(socket_dir)) + len(_SOCKET_SUFFIX) > _MAX_SOCKET_PATH:
+            raise EmbeddedPostgresError(
+                f"the socket path under {root} is too long for a Unix socket: pass tmp_root= a "
+                f"shorter directory"
+            )
+        socket_dir.mkdir(mode=0o700)
+        self._socket_dir = socket_dir
+        self._log_path = base / "postgres.log"
+        self._log_path.touch()
+        self._data_dir = self._requested_data_dir or base / "data"
+        _chown_tree(base, self._os_user)
+
+    def _run_as_cluster_user(self, cmd: list[str]) -> subprocess.CompletedProcess[str]:
+        user = self._os_user
+        return subprocess.run(
+            cmd,
+            capture_output=True,
+            text=True,
+            check=False,
+            cwd=self._base_dir,
+            env=self._child_env(),
+            user=user.uid if user else None,
+            group=user.gid if user else None,
+            extra_groups=[] if user else None,
+        )
+
+    def _child_env(self) -> dict[str, str]:
+        env = {"LC_ALL": "C", "LANG": "C", "PATH": os.environ.get("PATH", "/usr/bin:/bin")}
+        if self._os_user is not None:
+            env["HOME"] = str(self._base_dir)
+            env["USER"] = env["LOGNAME"] = self._os_user.name
+        return env
+
+    def _prepare_data_dir(self, bindir: Path) -> None:
+        data = self.data_dir
+        if self._template is not None:
+            if not (self._template / "PG_VERSION").exists():
+                raise EmbeddedPostgresError(f"template {self._template} is not a cluster directory")
+            shutil.copytree(
+                self._template,
+                data,
+                symlinks=True,
+                ignore=shutil.ignore_patterns("postmaster.pid", "postmaster.opts"),
+            )
+            _chown_tree(data, self._os_user)
+            return
+        if (data / "PG_VERSION").exists():
+            return
+        if self._keep_data_dir:
+            data.parent.mkdir(parents=True, exist_ok=True)
+            data.mkdir(mode=0o700, exist_ok=True)
+            _chown_tree(data, self._os_user)
+        result = self._run_as_cluster_user(
+            [
+                str(bindir / "initdb"),
+                "--no-sync",
+                "-A",
+                "trust",
+                "-U",
+                self.user,
+                "-E",
+                "UTF8",
+                "--locale=C",
+                "-D",
+                str(data),
+            ]
+        )
+        if result.returncode != 0:
+            raise EmbeddedPostgresError(
+                f"initdb failed ({result.returncode}):\n{result.stderr or result.stdout}"
+            )
+
+    def _launch(self, bindir: Path) -> None:
+        last_error = ""
+        for _attempt in range(5):
+            self.port = _free_port()
+            cmd = [
+                str(bindir / "postgres"),
+                "-D",
+                str(self.data_dir),
+                "-p",
+                str(self.port),
+                "-k",
+                str(self.socket_dir),
+                "-h",
+                self.host,
+            ]
+            for key, value in self._settings.items():
+                cmd += ["-c", f"{key}={value}"]
+            user = self._os_user
+            assert self._log_path is not None
+            with self._log_path.open("ab") as log:
+                self._proc = subprocess.Popen(
+                    cmd,
+                    stdin=subprocess.DEVNULL,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                    cwd=self._base_dir,
+                    env=self._child_env(),
+                    user=user.uid if user else None,
+                    group=user.gid if user else None,
+                    extra_groups=[] if user else None,
+                    # Own session: a terminal Ctrl-C reaches us first and we stop the server in
+                    # order; the parent-death signal covers a SIGKILLed parent.
+                    start_new_session=True,
+                    preexec_fn=_set_parent_death_signal if sys.platform == "linux" else None,
+                )
+            if self._wait_ready():
+                return
+            last_error = self.log_tail()
+            if "could not bind" not in last_error and "in use" not in last_error:
+                break
+        self._proc = None
+        raise EmbeddedPostgresError(f"postgres did not start:\n{last_error}")
+
+    def _wait_ready(self) -> bool:
+        """Wait until the server accepts connections; False if it exited first."""
+        proc = self._proc
+        assert proc is not None
+        deadline = time.monotonic() + self._startup_timeout
+        while time.monotonic() < deadline:
+            try:
+                with psycopg.connect(
+                    host=str(self.socket_dir),
+                    port=self.port,
+                    user=self.user,
+                    dbname="postgres",
+                    connect_timeout=2,
+                ):
+                    return True
+            except psycopg.OperationalError:
+                pass
+            # Doubles as the back-off between attempts and as the check that postgres died.
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                proc.wait(timeout=0.05)
+            if proc.poll() is not None:
+                return False
+        raise EmbeddedPostgresError(
+            f"postgres did not accept connections within {self._startup_timeout:.0f} s:\n"
+            f"{self.log_tail()}"
+        )
+
+    def _ensure_database(self) -> None:
+        if self.dbname == "postgres":
+            return
+        with self.connect("postgres") as conn:
+            exists = conn.execute(
+                "SELECT 1 FROM pg_database WHERE datname = %s", (self.dbname,)
+            ).fetchone()
+            if not exists:
+                conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(self.dbname)))
+
+
+def main() -> None:
+    """Run a throwaway cluster in the foreground until Ctrl-C (for manual exploration)."""
+    with EmbeddedPostgres() as pg:
+        print(pg.url, flush=True)
+        with contextlib.suppress(KeyboardInterrupt):
+            signal.pause()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Pure domain logic: entities, validation, slugs, cursors and query specs (no I/O)."""

@@ -1,0 +1,47 @@
+"""Domain errors; the HTTP layer maps each one to an RFC 9457 problem."""
+
+from __future__ import annotations
+
+
+class CatalogError(Exception):
+    """Base class for errors the service reports to callers on purpose."""
+
+
+class ValidationFailed(CatalogError):
+    """Input broke a domain rule; ``field`` names the offending input."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
+
+
+class NotFound(CatalogError):
+    """The addressed entity does not exist."""
+
+    def __init__(self, entity: str, key: object) -> None:
+        super().__init__(f"{entity} {key!r} not found")
+        self.entity = entity
+        self.key = key
+
+
+class Conflict(CatalogError):
+    """The change clashes with existing state (duplicate slug, tag still in use)."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
+
+
+class InvalidCursor(CatalogError):
+    """A pagination cursor was malformed, tampered with or belongs to another query."""
+
+
+class ServiceUnavailable(CatalogError):
+    """A backing service (database or search engine) cannot be reached."""
+
+    def __init__(self, service: str, message: str) -> None:
+        super().__init__(message)
+        self.service = service
+        self.message = message

@@ -1,0 +1,146 @@
+"""Validated inputs shared by the HTTP API and the JSON Lines importer.
+
+Pydantic does the field checks so the OpenAPI schema and the runtime rules cannot drift apart.
+Patterns use explicit ASCII character classes because Python (schema-driven test generators) and
+Rust (pydantic-core) disagree on what ``\\s`` matches.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+
+from catalog.domain.slugs import SLUG_MAX_LENGTH, SLUG_PATTERN
+
+NAME_MAX_LENGTH = 200
+DESCRIPTION_MAX_LENGTH = 2_000
+TITLE_MAX_LENGTH = 300
+BODY_MAX_LENGTH = 200_000
+TAGS_PER_DOCUMENT_MAX = 50
+
+_ASCII_SPACE = "\t\n\x0b\x0c\r "
+# At least one non-blank character and no NUL (PostgreSQL text cannot store NUL).
+NON_BLANK_PATTERN = r"^[^\x00]*[^\x00\x09-\x0d\x20][^\x00]*$"
+NO_NUL_PATTERN = r"^[^\x00]*$"
+
+
+def _encodable(value: str) -> str:
+    # Lone surrogates survive JSON decoding but cannot be stored as UTF-8.
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError("must be valid Unicode text") from None
+    return value
+
+
+def _strip_ascii_space(value: str) -> str:
+    return value.strip(_ASCII_SPACE)
+
+
+Slug = Annotated[
+    str, StringConstraints(min_length=1, max_length=SLUG_MAX_LENGTH, pattern=SLUG_PATTERN)
+]
+Name = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=NAME_MAX_LENGTH, pattern=NON_BLANK_PATTERN),
+    AfterValidator(_encodable),
+    AfterValidator(_strip_ascii_space),
+]
+Title = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=TITLE_MAX_LENGTH, pattern=NON_BLANK_PATTERN),
+    AfterValidator(_encodable),
+    AfterValidator(_strip_ascii_space),
+]
+Description = Annotated[
+    str,
+    StringConstraints(max_length=DESCRIPTION_MAX_LENGTH, pattern=NO_NUL_PATTERN),
+    AfterValidator(_encodable),
+]
+Body = Annotated[
+    str,
+    StringConstraints(max_length=BODY_MAX_LENGTH, pattern=NO_NUL_PATTERN),
+    AfterValidator(_encodable),
+]
+TagList = Annotated[list[Slug], Field(max_length=TAGS_PER_DOCUMENT_MAX)]
+
+
+class _Input(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class WorkspaceCreate(_Input):
+    name: Name
+    slug: Slug | None = Field(default=None, description="Derived from the name when omitted.")
+    description: Description = ""
+
+
+class WorkspaceUpdate(_Input):
+    name: Name | None = None
+    slug: Slug | None = None
+    description: Description | None = None
+
+
+class CollectionCreate(_Input):
+    name: Name
+    slug: Slug | None = Field(default=None, description="Derived from the name when omitted.")
+    description: Description = ""
+
+
+class CollectionUpdate(_Input):
+    name: Name | None = None
+    slug: Slug | None = None
+    description: Description | None = None
+
+
+class TagCreate(_Input):
+    name: Name
+    slug: Slug | None = Field(default=None, description="Derived from the name when omitted.")
+
+
+class TagUpdate(_Input):
+    name: Name | None = None
+    slug: Slug | None = None
+
+
+class DocumentCreate(_Input):
+    title: Title
+    body: Body = ""
+    tags: TagList = Field(
+        default_factory=list, description="Slugs of tags that exist in the workspace."
+    )
+    created_at: AwareDatetime | None = Field(
+        default=None, description="Original creation time (for imports); defaults to now."
+    )
+
+
+class DocumentUpdate(_Input):
+    title: Title | None = None
+    body: Body | None = None
+    tags: TagList | None = Field(default=None, description="Replaces the document's tags.")
+
+
+def changes_of(update: BaseModel) -> dict[str, object]:
+    """Fields a PATCH body actually sets; ``null`` means "leave unchanged"."""
+    return {key: value for key, value in update.model_dump().items() if value is not None}
+
+
+__all__ = [
+    "BODY_MAX_LENGTH",
+    "DESCRIPTION_MAX_LENGTH",
+    "NAME_MAX_LENGTH",
+    "TAGS_PER_DOCUMENT_MAX",
+    "TITLE_MAX_LENGTH",
+    "CollectionCreate",
+    "CollectionUpdate",
+    "DocumentCreate",
+    "DocumentUpdate",
+    "Name",
+    "Slug",
+    "TagCreate",
+    "TagUpdate",
+    "WorkspaceCreate",
+    "WorkspaceUpdate",
+    "changes_of",
+]

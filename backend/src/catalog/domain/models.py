@@ -1,0 +1,50 @@
+"""Entities as immutable values; repositories return these, never ORM objects."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Workspace:
+    id: int
+    slug: str
+    name: str
+    description: str
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Collection:
+    id: int
+    workspace_id: int
+    slug: str
+    name: str
+    description: str
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Tag:
+    id: int
+    workspace_id: int
+    slug: str
+    name: str
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    id: int
+    workspace_id: int
+    collection_id: int
+    title: str
+    body: str
+    # Tag slugs, sorted: documents carry them so index bodies need no extra lookups.
+    tags: tuple[str, ...]
+    created_at: datetime
+    updated_at: datetime

@@ -1,0 +1,30 @@
+"""The lane model: every test target sits in exactly one lane.
+
+Kept free of Pants imports so the rule can be tested like any other code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+LANES: tuple[str, ...] = ("unit", "contract", "integration")
+
+
+def lanes_of(tags: Iterable[str]) -> list[str]:
+    """The lane tags among a target's tags, in lane order."""
+    tag_set = set(tags)
+    return [lane for lane in LANES if lane in tag_set]
+
+
+def lane_problem(address: str, tags: Iterable[str] | None) -> str | None:
+    """Why the target at `address` breaks the lane rule, or None when it is in exactly one lane."""
+    found = lanes_of(tags or ())
+    if len(found) == 1:
+        return None
+    wanted = ", ".join(LANES)
+    if not found:
+        return (
+            f"{address} has no test lane: tag it with exactly one of {wanted} "
+            "(usually once per directory with __defaults__ in its BUILD file)."
+        )
+    return f"{address} is in {len(found)} test lanes ({', '.join(found)}): keep exactly one of {wanted}."

@@ -1,0 +1,5 @@
+from lane_guard import rules as lane_rules
+
+
+def rules():
+    return lane_rules.rules()
