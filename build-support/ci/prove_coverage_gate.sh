@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Proves the 80% coverage gate can fail: in a throwaway copy of the repo, delete the contract and
+# integration tests and run the README's test command in CI mode. The run must go red with the
+# total in the message; a single lane in the same copy must stay green (the gate judges only the
+# whole suite).
+set -euo pipefail
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)"
+copy="$(mktemp -d)/repo"
+trap 'rm -rf "$(dirname "$copy")"' EXIT
+mkdir -p "$copy"
+(cd "$repo" && git ls-files -z --cached --others --exclude-standard | tar -cf - --null -T - 2>/dev/null) \
+  | tar -xf - -C "$copy"
+
+find "$copy/backend/tests/contract" "$copy/backend/tests/integration" -name 'test_*.py' -delete
+cd "$copy"
+export PANTS_CONFIG_FILES=pants.ci.toml
+if ./pants --no-pantsd test :: >gate.log 2>&1; then
+  tail -n 30 gate.log
+  echo "FAIL: the suite without contract and integration tests passed the coverage gate" >&2
+  exit 1
+fi
+verdict="$(grep -o 'Coverage failure: total of [0-9.]* is less than fail-under=[0-9.]*' gate.log | head -n1)"
+[[ -n "$verdict" ]] || { tail -n 30 gate.log; echo "FAIL: the run failed, but not on the gate" >&2; exit 1; }
+echo "ok: without contract and integration tests the run goes red: $verdict"
+
+./pants --no-pantsd test --tag=unit :: >lane.log 2>&1 || { tail -n 30 lane.log; echo "FAIL: a lane run was gated" >&2; exit 1; }
+echo "ok: the unit lane alone in CI mode is not gated ($(grep -o 'TOTAL.*' lane.log | tail -n1))"
