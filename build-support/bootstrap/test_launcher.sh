@@ -42,9 +42,25 @@ printf '#!/bin/sh\nexit 0\n' >"$stub_venv/bin/python" && chmod +x "$stub_venv/bi
 start=$(date +%s%N)
 for _ in 1 2 3 4 5; do (cd "$work/root" && ./pants test --tag=unit >/dev/null); done
 overhead_ms=$(( ($(date +%s%N) - start) / 5000000 ))
-mv "$stub_venv/bin/python.real" "$stub_venv/bin/python"
 ((overhead_ms < 1000)) || fail "launcher fast path took ${overhead_ms} ms"
 pass "launcher fast path adds ${overhead_ms} ms before Pants starts"
+
+# 2b. Arguments as users type them reach Pants in the form Pants 2.17 accepts.
+printf '#!/bin/sh\nshift 2\necho "$* gate=${PANTS_COVERAGE_PY_FAIL_UNDER:-on}"\n' >"$stub_venv/bin/python"
+expect_args() { # expect_args "EXPECTED" ARGS...
+  local want="$1" got; shift
+  got="$(cd "$work/root" && ./pants "$@")"
+  [[ "$got" == "$want" ]] || fail "./pants $* ran Pants with '$got', expected '$want'"
+}
+expect_args "--tag=integration test :: gate=0" test --tag=integration ::
+expect_args "--tag=unit test :: gate=0" test --tag=unit
+expect_args "--tag=contract test backend:: gate=0" test --tag contract backend::
+expect_args "test :: gate=on" test ::
+expect_args "test backend/tests/unit:: gate=0" test backend/tests/unit::
+expect_args "--changed-since=HEAD test gate=0" --changed-since=HEAD test
+expect_args "--tag=-integration lint :: gate=on" lint --tag=-integration
+mv "$stub_venv/bin/python.real" "$stub_venv/bin/python"
+pass "lane flags after the goal, lanes without targets, and the gate only on the whole suite"
 
 # 3. A pex that does not match the pin.
 make_root "$work/badpin"

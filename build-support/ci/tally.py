@@ -30,7 +30,9 @@ class LaneTally:
         return sum(self.outcomes.values())
 
 
-def tally_by_lane(results: Iterable[TestResult], lane_of: Mapping[str, str]) -> dict[str, LaneTally]:
+def tally_by_lane(
+    results: Iterable[TestResult], lane_of: Mapping[str, str]
+) -> dict[str, LaneTally]:
     lanes: dict[str, LaneTally] = {}
     for result in results:
         lane = lanes.setdefault(lane_of.get(result.file, UNKNOWN_LANE), LaneTally())
@@ -65,7 +67,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     reports = find_reports(args.reports)
     if not reports:
-        print(f"tally: no JUnit XML reports under {args.reports}; run the tests first", file=sys.stderr)
+        print(
+            f"tally: no JUnit XML reports under {args.reports}; run the tests first",
+            file=sys.stderr,
+        )
         return 2
     print(render(tally_by_lane(read_reports(reports), lane_map_from_pants(args.pants))))
     return 0

@@ -27,4 +27,5 @@ def lane_problem(address: str, tags: Iterable[str] | None) -> str | None:
             f"{address} has no test lane: tag it with exactly one of {wanted} "
             "(usually once per directory with __defaults__ in its BUILD file)."
         )
-    return f"{address} is in {len(found)} test lanes ({', '.join(found)}): keep exactly one of {wanted}."
+    in_lanes = ", ".join(found)
+    return f"{address} is in {len(found)} test lanes ({in_lanes}): keep exactly one of {wanted}."
