@@ -4,12 +4,8 @@
 # total in the message; a single lane in the same copy must stay green (the gate judges only the
 # whole suite).
 set -euo pipefail
-repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)"
-copy="$(mktemp -d)/repo"
-trap 'rm -rf "$(dirname "$copy")"' EXIT
-mkdir -p "$copy"
-(cd "$repo" && git ls-files -z --cached --others --exclude-standard | tar -cf - --null -T - 2>/dev/null) \
-  | tar -xf - -C "$copy"
+source "$(dirname "${BASH_SOURCE[0]}")/throwaway_copy.sh"
+make_throwaway_copy
 
 find "$copy/backend/tests/contract" "$copy/backend/tests/integration" -name 'test_*.py' -delete
 cd "$copy"

@@ -32,12 +32,13 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import Self
+from typing import Any, Self
 
 import psycopg
 from psycopg import sql
@@ -84,7 +85,9 @@ def find_bindir() -> Path:
     if override:
         bindir = Path(override)
         if not _has_server_binaries(bindir):
-            raise EmbeddedPostgresError(f"PG_BINDIR={override} holds no initdb/postgres. {INSTALL_HINT}")
+            raise EmbeddedPostgresError(
+                f"PG_BINDIR={override} holds no initdb/postgres. {INSTALL_HINT}"
+            )
         return bindir
     pg_config = shutil.which("pg_config")
     if pg_config:
@@ -185,6 +188,10 @@ def _set_parent_death_signal() -> None:
     libc.prctl(pr_set_pdeathsig, signal.SIGQUIT)
 
 
+def _exit_on_signal(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
+
+
 def sweep_stale_dirs(tmp_root: Path) -> None:
     """Delete cluster directories left by processes that were killed before they could clean up."""
     with contextlib.suppress(OSError):
@@ -241,6 +248,7 @@ class EmbeddedPostgres:
         self._data_dir: Path | None = None
         self._proc: subprocess.Popen[bytes] | None = None
         self._log_path: Path | None = None
+        self._previous_sigterm: Any = None
 
     # --- connection details -------------------------------------------------------------------
 
@@ -303,6 +311,7 @@ class EmbeddedPostgres:
         self._os_user = _cluster_os_user()
         # Registered first so a failure half-way through start() still removes the directory.
         atexit.register(self.stop)
+        self._exit_on_sigterm()
         try:
             self._prepare_dirs()
             self._prepare_data_dir(bindir)
@@ -316,10 +325,18 @@ class EmbeddedPostgres:
     def stop(self) -> None:
         """Stop the server (fast shutdown) and delete its directory; safe to call twice."""
         atexit.unregister(self.stop)
+        if self._previous_sigterm is not None:
+            with contextlib.suppress(ValueError):
+                signal.signal(signal.SIGTERM, self._previous_sigterm)
+            self._previous_sigterm = None
         proc, self._proc = self._proc, None
         if proc is not None and proc.poll() is None:
             # SIGINT = fast shutdown: disconnect clients, checkpoint, exit.
-            for sig, wait in ((signal.SIGINT, 30.0), (signal.SIGQUIT, 10.0), (signal.SIGKILL, 10.0)):
+            for sig, wait in (
+                (signal.SIGINT, 30.0),
+                (signal.SIGQUIT, 10.0),
+                (signal.SIGKILL, 10.0),
+            ):
                 with contextlib.suppress(ProcessLookupError):
                     proc.send_signal(sig)
                 try:
@@ -337,6 +354,19 @@ class EmbeddedPostgres:
         return "\n".join(self._log_path.read_text(errors="replace").splitlines()[-lines:])
 
     # --- internals ----------------------------------------------------------------------------
+
+    def _exit_on_sigterm(self) -> None:
+        """Make SIGTERM raise SystemExit while we run, so with-blocks and atexit clean up.
+
+        By default SIGTERM kills Python without unwinding, leaving the directory behind (the
+        server itself is stopped by the parent-death signal). Only replaces the default handler.
+        """
+        if threading.current_thread() is not threading.main_thread():
+            return
+        if signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL:
+            return
+        self._previous_sigterm = signal.SIG_DFL
+        signal.signal(signal.SIGTERM, _exit_on_signal)
 
     def _pick_tmp_root(self) -> Path:
         root = self._tmp_root or Path(tempfile.gettempdir())

@@ -107,6 +107,10 @@ class UnitOfWork(Protocol):
 UnitOfWorkFactory = Callable[[], UnitOfWork]
 
 
+class SearchIndexError(RuntimeError):
+    """The engine answered but refused part of a write."""
+
+
 class SearchIndex(Protocol):
     """A searchable projection of documents; PostgreSQL stays the system of record."""
 

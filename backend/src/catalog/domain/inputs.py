@@ -7,9 +7,19 @@ Rust (pydantic-core) disagree on what ``\\s`` matches.
 
 from __future__ import annotations
 
+import re
+from datetime import datetime
 from typing import Annotated
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+)
 
 from catalog.domain.slugs import SLUG_MAX_LENGTH, SLUG_PATTERN
 
@@ -31,6 +41,16 @@ def _encodable(value: str) -> str:
         value.encode("utf-8")
     except UnicodeEncodeError:
         raise ValueError("must be valid Unicode text") from None
+    return value
+
+
+def _iso_timestamp_only(value: object) -> object:
+    # Pydantic would take numbers (and numeric strings) as Unix timestamps; the documented
+    # format is an ISO 8601 date-time, so anything else is refused.
+    if isinstance(value, datetime):
+        return value
+    if not isinstance(value, str) or re.fullmatch(r"\s*[+-]?[\d.]+\s*", value):
+        raise ValueError("must be an ISO 8601 date-time with a timezone offset")
     return value
 
 
@@ -63,6 +83,7 @@ Body = Annotated[
     StringConstraints(max_length=BODY_MAX_LENGTH, pattern=NO_NUL_PATTERN),
     AfterValidator(_encodable),
 ]
+Timestamp = Annotated[AwareDatetime, BeforeValidator(_iso_timestamp_only)]
 TagList = Annotated[list[Slug], Field(max_length=TAGS_PER_DOCUMENT_MAX)]
 
 
@@ -110,7 +131,7 @@ class DocumentCreate(_Input):
     tags: TagList = Field(
         default_factory=list, description="Slugs of tags that exist in the workspace."
     )
-    created_at: AwareDatetime | None = Field(
+    created_at: Timestamp | None = Field(
         default=None, description="Original creation time (for imports); defaults to now."
     )
 
@@ -140,6 +161,7 @@ __all__ = [
     "Slug",
     "TagCreate",
     "TagUpdate",
+    "Timestamp",
     "WorkspaceCreate",
     "WorkspaceUpdate",
     "changes_of",

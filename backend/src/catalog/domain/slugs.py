@@ -30,8 +30,7 @@ def validate_slug(value: str, field: str = "slug") -> str:
     if not is_valid_slug(value):
         raise ValidationFailed(
             field,
-            f"must be 1-{SLUG_MAX_LENGTH} lowercase letters, digits or single hyphens "
-            "between them",
+            f"must be 1-{SLUG_MAX_LENGTH} lowercase letters, digits or single hyphens between them",
         )
     return value
 

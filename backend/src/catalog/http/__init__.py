@@ -1,0 +1,1 @@
+"""HTTP API: FastAPI app factory, routers and RFC 9457 problem details."""

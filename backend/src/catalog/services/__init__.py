@@ -1,0 +1,1 @@
+"""Use cases. Each takes its collaborators (unit of work, search index, cursor codec) explicitly."""

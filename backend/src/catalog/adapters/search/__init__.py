@@ -1,0 +1,1 @@
+"""Search adapters behind the ``SearchIndex`` port: PostgreSQL FTS, OpenSearch, Elasticsearch."""

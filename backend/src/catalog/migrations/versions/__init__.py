@@ -1,0 +1,1 @@
+"""Migration revisions; Alembic loads these files by path from the package directory."""

@@ -1,0 +1,473 @@
+"""In-memory adapters implementing the ports: the fakes for unit and contract tests.
+
+They honour the same rules as the PostgreSQL adapter (unique slugs, cascades, RESTRICT on tags
+in use, all-or-nothing commits, savepoints) so the use cases can be tested without a database.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from types import TracebackType
+from typing import Self
+
+from catalog.domain.errors import Conflict, InvalidCursor
+from catalog.domain.models import Collection as CollectionEntity
+from catalog.domain.models import Document, Tag, Workspace
+from catalog.domain.search import (
+    Position,
+    SearchHit,
+    SearchPage,
+    SearchQuery,
+    SortField,
+    SortOrder,
+)
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class _State:
+    workspaces: dict[int, Workspace] = field(default_factory=dict)
+    collections: dict[int, CollectionEntity] = field(default_factory=dict)
+    tags: dict[int, Tag] = field(default_factory=dict)
+    documents: dict[int, Document] = field(default_factory=dict)
+    # document id -> tag ids
+    links: dict[int, frozenset[int]] = field(default_factory=dict)
+    next_id: int = 1
+
+    def copy(self) -> _State:
+        # Entities are frozen, so copying the containers is a full snapshot.
+        return _State(
+            workspaces=dict(self.workspaces),
+            collections=dict(self.collections),
+            tags=dict(self.tags),
+            documents=dict(self.documents),
+            links=dict(self.links),
+            next_id=self.next_id,
+        )
+
+    def allocate_id(self) -> int:
+        value = self.next_id
+        self.next_id += 1
+        return value
+
+
+@dataclass
+class InMemoryStore:
+    """The "database": committed state shared by every unit of work built from it."""
+
+    clock: Callable[[], datetime] = _utcnow
+    # Raised by the next commits while set, to simulate the database failing.
+    commit_error: Exception | None = None
+    state: _State = field(default_factory=_State)
+    commits: int = 0
+
+
+class _Repository:
+    def __init__(self, uow: InMemoryUnitOfWork) -> None:
+        self._uow = uow
+
+    @property
+    def _state(self) -> _State:
+        return self._uow.state
+
+    def _now(self) -> datetime:
+        return self._uow.store.clock()
+
+
+def _after(
+    items: Sequence[Workspace | CollectionEntity | Tag | Document], after_id: int | None, limit: int
+) -> list:
+    ordered = sorted(items, key=lambda item: item.id)
+    return [item for item in ordered if after_id is None or item.id > after_id][:limit]
+
+
+class InMemoryWorkspaceRepository(_Repository):
+    def _check_slug(self, slug: str, own_id: int | None = None) -> None:
+        for other in self._state.workspaces.values():
+            if other.slug == slug and other.id != own_id:
+                raise Conflict("slug", "a workspace with this slug already exists")
+
+    def add(self, *, slug: str, name: str, description: str) -> Workspace:
+        self._check_slug(slug)
+        now = self._now()
+        workspace = Workspace(self._state.allocate_id(), slug, name, description, now, now)
+        self._state.workspaces[workspace.id] = workspace
+        return workspace
+
+    def get(self, workspace_id: int) -> Workspace | None:
+        return self._state.workspaces.get(workspace_id)
+
+    def list_after(self, *, after_id: int | None, limit: int) -> list[Workspace]:
+        return _after(list(self._state.workspaces.values()), after_id, limit)
+
+    def update(self, workspace_id: int, changes: Mapping[str, object]) -> Workspace | None:
+        current = self._state.workspaces.get(workspace_id)
+        if current is None:
+            return None
+        if "slug" in changes:
+            self._check_slug(str(changes["slug"]), workspace_id)
+        updated = replace(current, **changes, updated_at=self._now())  # type: ignore[arg-type]
+        self._state.workspaces[workspace_id] = updated
+        return updated
+
+    def delete(self, workspace_id: int) -> bool:
+        if self._state.workspaces.pop(workspace_id, None) is None:
+            return False
+        for collection in list(self._state.collections.values()):
+            if collection.workspace_id == workspace_id:
+                self._uow.collections.delete(collection.id)
+        for tag in list(self._state.tags.values()):
+            if tag.workspace_id == workspace_id:
+                del self._state.tags[tag.id]
+        return True
+
+
+class InMemoryCollectionRepository(_Repository):
+    def _check_slug(self, workspace_id: int, slug: str, own_id: int | None = None) -> None:
+        for other in self._state.collections.values():
+            if other.workspace_id == workspace_id and other.slug == slug and other.id != own_id:
+                raise Conflict(
+                    "slug", "a collection with this slug already exists in the workspace"
+                )
+
+    def add(self, *, workspace_id: int, slug: str, name: str, description: str) -> CollectionEntity:
+        self._check_slug(workspace_id, slug)
+        now = self._now()
+        collection = CollectionEntity(
+            self._state.allocate_id(), workspace_id, slug, name, description, now, now
+        )
+        self._state.collections[collection.id] = collection
+        return collection
+
+    def get(self, collection_id: int) -> CollectionEntity | None:
+        return self._state.collections.get(collection_id)
+
+    def list_after(
+        self, workspace_id: int, *, after_id: int | None, limit: int
+    ) -> list[CollectionEntity]:
+        owned = [c for c in self._state.collections.values() if c.workspace_id == workspace_id]
+        return _after(owned, after_id, limit)
+
+    def update(self, collection_id: int, changes: Mapping[str, object]) -> CollectionEntity | None:
+        current = self._state.collections.get(collection_id)
+        if current is None:
+            return None
+        if "slug" in changes:
+            self._check_slug(current.workspace_id, str(changes["slug"]), collection_id)
+        updated = replace(current, **changes, updated_at=self._now())  # type: ignore[arg-type]
+        self._state.collections[collection_id] = updated
+        return updated
+
+    def delete(self, collection_id: int) -> bool:
+        if self._state.collections.pop(collection_id, None) is None:
+            return False
+        for document in list(self._state.documents.values()):
+            if document.collection_id == collection_id:
+                self._uow.documents.delete(document.id)
+        return True
+
+
+class InMemoryTagRepository(_Repository):
+    def _check_slug(self, workspace_id: int, slug: str, own_id: int | None = None) -> None:
+        for other in self._state.tags.values():
+            if other.workspace_id == workspace_id and other.slug == slug and other.id != own_id:
+                raise Conflict("slug", "a tag with this slug already exists in the workspace")
+
+    def add(self, *, workspace_id: int, slug: str, name: str) -> Tag:
+        self._check_slug(workspace_id, slug)
+        now = self._now()
+        tag = Tag(self._state.allocate_id(), workspace_id, slug, name, now, now)
+        self._state.tags[tag.id] = tag
+        return tag
+
+    def get(self, tag_id: int) -> Tag | None:
+        return self._state.tags.get(tag_id)
+
+    def get_by_slugs(self, workspace_id: int, slugs: Collection[str]) -> list[Tag]:
+        found = [
+            tag
+            for tag in self._state.tags.values()
+            if tag.workspace_id == workspace_id and tag.slug in slugs
+        ]
+        return sorted(found, key=lambda tag: tag.slug)
+
+    def list_after(self, workspace_id: int, *, after_id: int | None, limit: int) -> list[Tag]:
+        owned = [t for t in self._state.tags.values() if t.workspace_id == workspace_id]
+        return _after(owned, after_id, limit)
+
+    def update(self, tag_id: int, changes: Mapping[str, object]) -> Tag | None:
+        current = self._state.tags.get(tag_id)
+        if current is None:
+            return None
+        if "slug" in changes:
+            self._check_slug(current.workspace_id, str(changes["slug"]), tag_id)
+        updated = replace(current, **changes, updated_at=self._now())  # type: ignore[arg-type]
+        self._state.tags[tag_id] = updated
+        # Documents denormalise tag slugs, so refresh the ones carrying this tag.
+        for document_id, tag_ids in self._state.links.items():
+            if tag_id in tag_ids:
+                self._uow.documents.refresh_tags(document_id)
+        return updated
+
+    def usage_count(self, tag_id: int) -> int:
+        return sum(1 for tag_ids in self._state.links.values() if tag_id in tag_ids)
+
+    def delete(self, tag_id: int) -> bool:
+        if self.usage_count(tag_id):
+            raise Conflict("tag", "the tag is attached to documents; remove it from them first")
+        return self._state.tags.pop(tag_id, None) is not None
+
+
+class InMemoryDocumentRepository(_Repository):
+    def refresh_tags(self, document_id: int) -> None:
+        document = self._state.documents[document_id]
+        slugs = sorted(self._state.tags[t].slug for t in self._state.links.get(document_id, ()))
+        self._state.documents[document_id] = replace(document, tags=tuple(slugs))
+
+    def _link(self, document: Document, tag_ids: Sequence[int]) -> None:
+        for tag_id in tag_ids:
+            tag = self._state.tags.get(tag_id)
+            if tag is None or tag.workspace_id != document.workspace_id:
+                raise ValueError(f"tag {tag_id} is not in workspace {document.workspace_id}")
+        self._state.links[document.id] = frozenset(tag_ids)
+        self.refresh_tags(document.id)
+
+    def add(
+        self,
+        *,
+        collection: CollectionEntity,
+        title: str,
+        body: str,
+        tag_ids: Sequence[int],
+        created_at: datetime | None = None,
+    ) -> Document:
+        if collection.id not in self._state.collections:
+            raise ValueError(f"collection {collection.id} does not exist")
+        now = self._now()
+        created = created_at or now
+        document = Document(
+            id=self._state.allocate_id(),
+            workspace_id=collection.workspace_id,
+            collection_id=collection.id,
+            title=title,
+            body=body,
+            tags=(),
+            created_at=created,
+            updated_at=created,
+        )
+        self._state.documents[document.id] = document
+        self._link(document, tag_ids)
+        return self._state.documents[document.id]
+
+    def get(self, document_id: int) -> Document | None:
+        return self._state.documents.get(document_id)
+
+    def get_many(self, document_ids: Sequence[int]) -> dict[int, Document]:
+        return {i: self._state.documents[i] for i in document_ids if i in self._state.documents}
+
+    def list_after(self, collection_id: int, *, after_id: int | None, limit: int) -> list[Document]:
+        owned = [d for d in self._state.documents.values() if d.collection_id == collection_id]
+        return _after(owned, after_id, limit)
+
+    def list_all_after(self, *, after_id: int | None, limit: int) -> list[Document]:
+        return _after(list(self._state.documents.values()), after_id, limit)
+
+    def update(
+        self,
+        document_id: int,
+        changes: Mapping[str, object],
+        tag_ids: Sequence[int] | None = None,
+    ) -> Document | None:
+        current = self._state.documents.get(document_id)
+        if current is None:
+            return None
+        updated = replace(current, **changes, updated_at=self._now())  # type: ignore[arg-type]
+        self._state.documents[document_id] = updated
+        if tag_ids is not None:
+            self._link(updated, tag_ids)
+        return self._state.documents[document_id]
+
+    def delete(self, document_id: int) -> bool:
+        self._state.links.pop(document_id, None)
+        return self._state.documents.pop(document_id, None) is not None
+
+    def ids_in_scope(
+        self,
+        *,
+        workspace_id: int | None = None,
+        collection_id: int | None = None,
+        tag_id: int | None = None,
+    ) -> list[int]:
+        return sorted(
+            d.id
+            for d in self._state.documents.values()
+            if (workspace_id is None or d.workspace_id == workspace_id)
+            and (collection_id is None or d.collection_id == collection_id)
+            and (tag_id is None or tag_id in self._state.links.get(d.id, ()))
+        )
+
+
+class InMemoryUnitOfWork:
+    """Works on a private copy of the store's state; ``commit`` publishes it atomically."""
+
+    def __init__(self, store: InMemoryStore) -> None:
+        self.store = store
+        self.state = store.state.copy()
+        self.committed = False
+        self.workspaces = InMemoryWorkspaceRepository(self)
+        self.collections = InMemoryCollectionRepository(self)
+        self.tags = InMemoryTagRepository(self)
+        self.documents = InMemoryDocumentRepository(self)
+
+    def __enter__(self) -> Self:
+        self.state = self.store.state.copy()
+        self.committed = False
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.rollback()
+
+    def commit(self) -> None:
+        if self.store.commit_error is not None:
+            raise self.store.commit_error
+        self.store.state = self.state.copy()
+        self.store.commits += 1
+        self.committed = True
+
+    def rollback(self) -> None:
+        self.state = self.store.state.copy()
+
+    def savepoint(self) -> AbstractContextManager[None]:
+        return self._savepoint()
+
+    @contextmanager
+    def _savepoint(self) -> Iterator[None]:
+        snapshot = self.state.copy()
+        try:
+            yield
+        except BaseException:
+            self.state = snapshot
+            raise
+
+
+def in_memory_uow_factory(store: InMemoryStore) -> Callable[[], InMemoryUnitOfWork]:
+    def factory() -> InMemoryUnitOfWork:
+        return InMemoryUnitOfWork(store)
+
+    return factory
+
+
+_WORD = re.compile(r"\w+")
+
+
+def _words(text: str) -> list[str]:
+    return [word.lower() for word in _WORD.findall(text)]
+
+
+class InMemorySearchIndex:
+    """A naive but faithful SearchIndex: AND of words, title weighted, keyset pagination."""
+
+    backend = "memory"
+
+    def __init__(self) -> None:
+        self.documents: dict[int, Document] = {}
+        self.recreated = 0
+        # Raised by every call while set, to simulate the engine being down.
+        self.error: Exception | None = None
+
+    def _check(self) -> None:
+        if self.error is not None:
+            raise self.error
+
+    def ensure_index(self) -> None:
+        self._check()
+
+    def recreate(self) -> None:
+        self._check()
+        self.documents.clear()
+        self.recreated += 1
+
+    def index_documents(self, documents: Sequence[Document]) -> None:
+        self._check()
+        for document in documents:
+            self.documents[document.id] = document
+
+    def delete_documents(self, document_ids: Sequence[int]) -> None:
+        self._check()
+        for document_id in document_ids:
+            self.documents.pop(document_id, None)
+
+    @staticmethod
+    def _score(query: SearchQuery, document: Document) -> float:
+        title, body = _words(document.title), _words(document.body)
+        terms = _words(query.text or "")
+        if not all(term in title or term in body for term in terms):
+            return 0.0
+        return float(sum(2 * title.count(term) + body.count(term) for term in terms))
+
+    def _matches(self, query: SearchQuery, document: Document) -> bool:
+        return (
+            (query.workspace_id is None or document.workspace_id == query.workspace_id)
+            and (query.collection_id is None or document.collection_id == query.collection_id)
+            and set(query.tags) <= set(document.tags)
+            and (query.created_from is None or document.created_at >= query.created_from)
+            and (query.created_to is None or document.created_at <= query.created_to)
+            and (not query.has_text or self._score(query, document) > 0)
+        )
+
+    def _position(self, query: SearchQuery, document: Document) -> Position:
+        match query.effective_sort:
+            case SortField.RELEVANCE:
+                return (self._score(query, document), document.id)
+            case SortField.TITLE:
+                return (document.title, document.id)
+            case SortField.CREATED_AT:
+                return (document.created_at.isoformat(), document.id)
+
+    def search(self, query: SearchQuery) -> SearchPage:
+        self._check()
+        descending = query.effective_order is SortOrder.DESC
+        ranked = sorted(
+            (
+                (self._position(query, document), document)
+                for document in self.documents.values()
+                if self._matches(query, document)
+            ),
+            key=lambda pair: pair[0],  # type: ignore[arg-type, return-value]
+            reverse=descending,
+        )
+        if query.after is not None:
+            after = query.after
+            if len(after) != 2:
+                raise InvalidCursor("cursor does not fit this sort order")
+            ranked = [
+                pair
+                for pair in ranked
+                if (pair[0] < after if descending else pair[0] > after)  # type: ignore[operator]
+            ]
+        window = ranked[: query.limit + 1]
+        visible = window[: query.limit]
+        hits = [
+            SearchHit(
+                document_id=document.id,
+                score=self._score(query, document) if query.has_text else None,
+            )
+            for _, document in visible
+        ]
+        next_after = visible[-1][0] if len(window) > query.limit and visible else None
+        return SearchPage(hits=hits, next_after=next_after)
+
+    def close(self) -> None:
+        """Nothing to release."""

@@ -1,0 +1,152 @@
+"""Response models of the HTTP API (request models live in ``catalog.domain.inputs``)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from catalog.domain.models import Collection, Document, Tag, Workspace
+from catalog.services.bulk_import import ImportReport, LineStatus
+from catalog.services.search import SearchResult
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+
+class WorkspaceOut(_Out):
+    id: int
+    slug: str
+    name: str
+    description: str
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, workspace: Workspace) -> WorkspaceOut:
+        return cls.model_validate(workspace)
+
+
+class CollectionOut(_Out):
+    id: int
+    workspace_id: int
+    slug: str
+    name: str
+    description: str
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, collection: Collection) -> CollectionOut:
+        return cls.model_validate(collection)
+
+
+class TagOut(_Out):
+    id: int
+    workspace_id: int
+    slug: str
+    name: str
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, tag: Tag) -> TagOut:
+        return cls.model_validate(tag)
+
+
+class DocumentOut(_Out):
+    id: int
+    workspace_id: int
+    collection_id: int
+    title: str
+    body: str
+    tags: list[str]
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, document: Document) -> DocumentOut:
+        return cls.model_validate(document)
+
+
+_NEXT_CURSOR = Field(description="Pass as `cursor` to get the next page; null on the last page.")
+
+
+class WorkspacePage(BaseModel):
+    items: list[WorkspaceOut]
+    next_cursor: str | None = _NEXT_CURSOR
+
+
+class CollectionPage(BaseModel):
+    items: list[CollectionOut]
+    next_cursor: str | None = _NEXT_CURSOR
+
+
+class TagPage(BaseModel):
+    items: list[TagOut]
+    next_cursor: str | None = _NEXT_CURSOR
+
+
+class DocumentPage(BaseModel):
+    items: list[DocumentOut]
+    next_cursor: str | None = _NEXT_CURSOR
+
+
+class SearchHitOut(BaseModel):
+    document: DocumentOut
+    score: float | None = Field(description="Relevance score; null unless searching by text.")
+
+
+class SearchResponse(BaseModel):
+    items: list[SearchHitOut]
+    next_cursor: str | None = _NEXT_CURSOR
+
+    @classmethod
+    def of(cls, result: SearchResult) -> SearchResponse:
+        return cls(
+            items=[
+                SearchHitOut(document=DocumentOut.of(item.document), score=item.score)
+                for item in result.items
+            ],
+            next_cursor=result.next_cursor,
+        )
+
+
+class ImportLineOut(BaseModel):
+    line: int = Field(description="1-based line number in the request body.")
+    status: LineStatus
+    document_id: int | None = None
+    field: str | None = Field(default=None, description="Offending field, when known.")
+    error: str | None = None
+
+
+class ImportReportOut(BaseModel):
+    collection_id: int
+    total: int = Field(description="Non-blank lines processed.")
+    created: int
+    failed: int
+    lines: list[ImportLineOut]
+
+    @classmethod
+    def of(cls, report: ImportReport) -> ImportReportOut:
+        return cls(
+            collection_id=report.collection_id,
+            total=len(report.lines),
+            created=report.created,
+            failed=report.failed,
+            lines=[
+                ImportLineOut(
+                    line=result.line,
+                    status=result.status,
+                    document_id=result.document_id,
+                    field=result.field,
+                    error=result.error,
+                )
+                for result in report.lines
+            ],
+        )
+
+
+class Health(BaseModel):
+    status: str
