@@ -11,7 +11,6 @@ from elastic_transport import ConnectionTimeout
 from elasticsearch import ApiError, BadRequestError, Elasticsearch
 
 from catalog.adapters.search.mapping import (
-    SearchIndexError,
     build_search_body,
     bulk_delete_operations,
     bulk_failures,
@@ -23,6 +22,7 @@ from catalog.adapters.search.mapping import (
 from catalog.domain.errors import ServiceUnavailable
 from catalog.domain.models import Document
 from catalog.domain.search import SearchPage, SearchQuery
+from catalog.ports import SearchIndexError
 
 REQUEST_TIMEOUT_SECONDS = 10
 

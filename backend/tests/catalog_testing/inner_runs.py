@@ -1,0 +1,74 @@
+"""Run a pytest session inside a test (pytester, in process) as a given lane would.
+
+In process on purpose: the unit lane may not start subprocesses, and the rules under test are
+process-wide (audit hooks), dispatching to the innermost running session.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from catalog_testing.lane_rules import LANE_VAR
+from catalog_testing.retries import STRICT_VAR
+
+
+@dataclass
+class InnerRun:
+    result: pytest.RunResult
+    junit: Path
+
+    @property
+    def output(self) -> str:
+        return self.result.stdout.str()
+
+    def testcases(self) -> dict[str, ET.Element]:
+        """Testcase elements by test name; each name must appear once."""
+        cases = list(ET.parse(self.junit).getroot().iter("testcase"))
+        names = [case.get("name", "") for case in cases]
+        assert len(names) == len(set(names)), f"a test appears more than once: {names}"
+        return dict(zip(names, cases, strict=True))
+
+    def properties(self, name: str) -> dict[str, str]:
+        return {
+            prop.get("name", ""): prop.get("value", "")
+            for prop in self.testcases()[name].iter("property")
+        }
+
+
+def run_in_lane(
+    pytester: pytest.Pytester,
+    monkeypatch: pytest.MonkeyPatch,
+    lane: str | None,
+    *args: str,
+    strict: bool = False,
+) -> InnerRun:
+    """Run the test files already written into ``pytester`` with our plugin, as ``lane``."""
+    if lane is None:
+        monkeypatch.delenv(LANE_VAR, raising=False)
+    else:
+        monkeypatch.setenv(LANE_VAR, lane)
+    if strict:
+        monkeypatch.setenv(STRICT_VAR, "1")
+    else:
+        monkeypatch.delenv(STRICT_VAR, raising=False)
+    junit = pytester.path / "junit.xml"
+    result = pytester.runpytest_inprocess(
+        "-p",
+        "catalog_testing.plugin",
+        "-p",
+        "no:cacheprovider",
+        # As strict as pyproject.toml makes the real lanes.
+        "--strict-markers",
+        "-W",
+        "error",
+        "-o",
+        "junit_family=xunit1",
+        f"--junitxml={junit}",
+        "-v",
+        *args,
+    )
+    return InnerRun(result, junit)

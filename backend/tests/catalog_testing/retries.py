@@ -1,0 +1,182 @@
+"""Retries for the integration lane only, and every retry reported as a flake.
+
+Pants 2.17 cannot retry tests, so pytest-rerunfailures does, configured here and nowhere else:
+at most ``MAX_RERUNS`` extra attempts, only when ``CATALOG_TEST_LANE=integration``, never when
+``CATALOG_TEST_STRICT=1``. Per-test ``@pytest.mark.flaky`` markers are refused, so no test can
+opt into retries behind the lane's back (the unit and contract lanes never retry).
+
+A test that needed a retry is never shown as a plain pass:
+
+- terminal: its status is ``FLAKY`` (not ``PASSED``), the summary line counts it as ``flaky``,
+  and a ``FLAKY`` section lists test id, attempts and the first error;
+- JUnit XML: its ``<testcase>`` carries ``<property name="attempts">`` and ``first_error``
+  (rerunfailures writes one testcase per attempt, all looking like passes; the superseded
+  attempts are dropped so each test appears once). ``build-support/ci/junit_reports.py`` reads
+  them for the tally and the CI summary.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Generator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from _pytest.junitxml import xml_key
+
+from catalog_testing.lane_rules import INTEGRATION, LaneRuleError, lane_of
+
+STRICT_VAR = "CATALOG_TEST_STRICT"
+MAX_RERUNS = 2
+ATTEMPTS_PROPERTY = "attempts"
+FIRST_ERROR_PROPERTY = "first_error"
+
+# Failures a retry cannot fix, or would hide: a broken lane rule; a timeout (three attempts of
+# the lane's PYTEST_TIMEOUT would also overrun Pants' process timeout); a service that cannot be
+# provisioned; a missing services declaration; rows leaked by the test itself.
+NEVER_RETRY: tuple[str, ...] = (
+    rf"^{LaneRuleError.__name__}: ",
+    r"^Failed: Timeout \(>",
+    r"^Failed: cannot provision ",
+    r"but does not declare it: add",
+    r"left rows behind",
+)
+
+
+def strict(env: Mapping[str, str] | None = None) -> bool:
+    return (os.environ if env is None else env).get(STRICT_VAR, "") not in ("", "0")
+
+
+def reruns_for(env: Mapping[str, str] | None = None) -> int:
+    """How many extra attempts a failing test gets in this process."""
+    return MAX_RERUNS if lane_of(env) == INTEGRATION and not strict(env) else 0
+
+
+def _one_line(report: pytest.TestReport, limit: int = 300) -> str:
+    crash = getattr(report.longrepr, "reprcrash", None)
+    text = getattr(crash, "message", "") or report.longreprtext
+    line = next((part.strip() for part in str(text).splitlines() if part.strip()), "")
+    line = f"{line} ({report.when})" if report.when != "call" else line
+    return line if len(line) <= limit else line[: limit - 3] + "..."
+
+
+@dataclass
+class Retried:
+    nodeid: str
+    attempts: int = 1
+    first_error: str = ""
+    outcome: str = ""  # of the final attempt
+
+
+@dataclass(eq=False)  # pytest keeps plugins in sets
+class FlakyReporter:
+    """pytest plugin object: records retried tests and reports them."""
+
+    config: pytest.Config
+    reruns: int
+    retried: dict[str, Retried] = field(default_factory=dict)
+    _superseded: dict[str, set[int]] = field(default_factory=dict)
+    _stale_testcases: list[Any] = field(default_factory=list)
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtest_setup(self, item: pytest.Item) -> None:
+        if item.get_closest_marker("flaky"):
+            raise LaneRuleError(
+                f"lane rule ({lane_of() or 'none'}): retries are set per lane by catalog_testing "
+                f"(integration only, at most {MAX_RERUNS}, none with {STRICT_VAR}=1); remove "
+                f"@pytest.mark.flaky and fix the test"
+            )
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_makereport(
+        self, item: pytest.Item, call: pytest.CallInfo[None]
+    ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+        if call.when == "teardown" and getattr(item, "execution_count", 1) > 1:
+            # Before the teardown report is built: it copies user_properties, and junitxml
+            # writes that copy into the testcase of this (final) attempt.
+            retried = self.retried.get(item.nodeid, Retried(item.nodeid))
+            item.user_properties[:] = [
+                (k, v)
+                for k, v in item.user_properties
+                if k not in (ATTEMPTS_PROPERTY, FIRST_ERROR_PROPERTY)
+            ]
+            item.user_properties += [
+                (ATTEMPTS_PROPERTY, str(item.execution_count)),
+                (FIRST_ERROR_PROPERTY, retried.first_error),
+            ]
+        return (yield)
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        attempt = getattr(report, "rerun", None)
+        if attempt is None:
+            return  # rerunfailures did not run this test
+        nodeid = report.nodeid
+        if report.outcome == "rerun":
+            retried = self.retried.setdefault(nodeid, Retried(nodeid))
+            if not retried.first_error:
+                retried.first_error = _one_line(report)
+            self._superseded.setdefault(nodeid, set()).add(attempt)
+            return
+        if report.when == "teardown" and attempt in self._superseded.get(nodeid, ()):
+            # This attempt was retried: junitxml is about to finalize a testcase for it that
+            # shows no failure. Remember it, and drop it before the XML is written.
+            xml = self.config.stash.get(xml_key, None)
+            if xml is not None:
+                testcase = xml.node_reporters.get((nodeid, getattr(report, "node", None)))
+                if testcase is not None:
+                    self._stale_testcases.append(testcase)
+            return
+        if nodeid in self.retried:
+            retried = self.retried[nodeid]
+            retried.attempts = attempt + 1
+            if report.failed or not retried.outcome:
+                retried.outcome = report.outcome
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_report_teststatus(
+        self, report: pytest.TestReport, config: pytest.Config
+    ) -> tuple[str, str, tuple[str, Mapping[str, bool]]] | None:
+        if report.when == "call" and report.passed and getattr(report, "rerun", 0) >= 1:
+            return "flaky", "f", ("FLAKY", {"yellow": True})
+        return None
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        xml = self.config.stash.get(xml_key, None)
+        if xml is not None and self._stale_testcases:
+            stale = {id(t) for t in self._stale_testcases}
+            xml.node_reporters_ordered[:] = [
+                t for t in xml.node_reporters_ordered if id(t) not in stale
+            ]
+
+    def pytest_terminal_summary(self, terminalreporter: Any) -> None:
+        retried = [r for r in self.retried.values() if r.outcome]
+        if not retried:
+            return
+        flaky = [r for r in retried if r.outcome == "passed"]
+        terminalreporter.write_sep(
+            "=",
+            f"FLAKY: {len(retried)} retried, {len(flaky)} passed only after a retry",
+            yellow=True,
+            bold=True,
+        )
+        for r in retried:
+            label = "FLAKY" if r.outcome == "passed" else f"{r.outcome.upper()} despite retries"
+            terminalreporter.write_line(
+                f"{label} {r.nodeid}: {r.attempts} attempts, first error: {r.first_error}"
+            )
+
+
+def register(config: pytest.Config) -> FlakyReporter | None:
+    """Called from catalog_testing.plugin's pytest_configure."""
+    if not hasattr(config.option, "reruns"):
+        return None  # pytest-rerunfailures is not installed (or disabled with -p no:)
+    reruns = reruns_for()
+    config.option.reruns = reruns
+    config.option.force_reruns = None
+    config.option.rerun_except = [*(config.option.rerun_except or ()), *NEVER_RETRY]
+    reporter = FlakyReporter(config, reruns)
+    config.pluginmanager.register(reporter, "catalog_retries")
+    return reporter

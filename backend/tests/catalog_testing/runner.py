@@ -1,0 +1,103 @@
+"""Run pytest (or Python) in a child process with a clean service environment.
+
+The plugin exports this process's database into os.environ (DATABASE_URL, POSTGRES_*, PG*);
+a child must not inherit those, or it would mistake our database for a shared server.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from catalog_testing.settings import CACHE_DIR_VAR, ISOLATION_VAR, SLOT_VAR, URL_VARS, VERSION_VARS
+
+_SERVICE_VARS = (
+    *URL_VARS.values(),
+    *VERSION_VARS.values(),
+    ISOLATION_VAR,
+    SLOT_VAR,
+    "PYTEST_XDIST_WORKER",
+    "POSTGRES_HOST",
+    "POSTGRES_PORT",
+    "POSTGRES_DB",
+    "POSTGRES_USER",
+    "POSTGRES_PASSWORD",
+    "PGHOST",
+    "PGPORT",
+    "PGDATABASE",
+    "PGUSER",
+    "PGPASSWORD",
+    "INDEX_PREFIX",
+    "CATALOG_SEARCH_INDEX_PREFIX",
+    "PYTEST_ADDOPTS",
+    # A child pytest is an experiment whose outcome the test judges: no lane rules, no retries.
+    "CATALOG_TEST_LANE",
+)
+# Plugins a child run does not need; importing them costs about a second per process.
+_SLOW_PLUGINS = ("hypothesispytest", "schemathesis", "pytest_postgresql", "pytest_cov")
+
+
+def clean_env(
+    overrides: Mapping[str, str] | None = None, *, cache_dir: Path | None = None
+) -> dict[str, str]:
+    """os.environ without any service variables, our sys.path as PYTHONPATH, plus overrides."""
+    env = {k: v for k, v in os.environ.items() if k not in _SERVICE_VARS}
+    # Absolute: Pants puts the source roots on sys.path relative to its sandbox, and child runs
+    # start in other directories.
+    env["PYTHONPATH"] = os.pathsep.join(os.path.abspath(p) for p in sys.path if p)
+    if cache_dir is not None:
+        env[CACHE_DIR_VAR] = str(cache_dir)
+    env.update(overrides or {})
+    return env
+
+
+@dataclass
+class Outcome:
+    outcome: str  # passed | failed | error | skipped
+    message: str
+
+
+@dataclass
+class PytestRun:
+    returncode: int
+    stdout: str
+    stderr: str
+    outcomes: dict[str, Outcome]
+
+
+def run_pytest(
+    args: Sequence[str], *, cwd: Path, env: Mapping[str, str], timeout: float = 300
+) -> PytestRun:
+    """Run pytest with our plugin in a child process; outcomes are keyed by test name."""
+    junit = cwd / "junit.xml"
+    cmd = [sys.executable, "-m", "pytest", "-p", "catalog_testing.plugin", "-p", "no:cacheprovider"]
+    for plugin in _SLOW_PLUGINS:
+        cmd += ["-p", f"no:{plugin}"]
+    cmd += ["-q", "-rA", f"--junitxml={junit}", *args]
+    proc = subprocess.run(
+        cmd, cwd=cwd, env=dict(env), capture_output=True, text=True, timeout=timeout, check=False
+    )
+    return PytestRun(proc.returncode, proc.stdout, proc.stderr, _outcomes(junit))
+
+
+def _outcomes(junit: Path) -> dict[str, Outcome]:
+    if not junit.exists():
+        return {}
+    outcomes: dict[str, Outcome] = {}
+    for case in ET.parse(junit).getroot().iter("testcase"):
+        name = case.get("name", "")
+        result = Outcome("passed", "")
+        for child in case:
+            if child.tag in ("failure", "error", "skipped"):
+                outcome = {"failure": "failed"}.get(child.tag, child.tag)
+                text = f"{child.get('message', '')}\n{child.text or ''}"
+                # A test that passed but broke at teardown shows as both: keep the error.
+                if result.outcome in ("passed", "skipped") or outcome == "error":
+                    result = Outcome(outcome, text)
+        outcomes[name] = result
+    return outcomes

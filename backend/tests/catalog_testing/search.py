@@ -1,0 +1,101 @@
+"""Shared OpenSearch / Elasticsearch servers for one test process.
+
+serial: the cross-process lock per server, indices under the prefix ``catalog_test_``.
+slot:   no lock; every index this process creates starts with its own slot prefix, and indices
+        under that prefix are deleted when the process starts (a killed run's) and ends.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable
+
+import httpx
+
+from catalog_testing.locks import ServiceLock
+from catalog_testing.settings import (
+    TEST_DB_PREFIX,
+    URL_VARS,
+    VERSION_VARS,
+    ConfigError,
+    TestSettings,
+    version_matches,
+)
+
+
+class SearchServiceUnavailable(Exception):
+    """The declared search server cannot be reached; the message names it and the address."""
+
+
+class SearchService:
+    def __init__(self, name: str, url: str, index_prefix: str) -> None:
+        self.name = name
+        self.url = url
+        self.index_prefix = index_prefix
+        self.version = ""
+        self._exit = contextlib.ExitStack()
+
+    def env_exports(self) -> dict[str, str]:
+        # INDEX_PREFIX is what catalog.settings.Settings reads.
+        return {URL_VARS[self.name]: self.url, "INDEX_PREFIX": self.index_prefix}
+
+    def delete_indices(self, client: httpx.Client) -> list[str]:
+        """Delete this process's indices by name (ES 8 refuses wildcard deletes by default)."""
+        resp = client.get(
+            f"/_cat/indices/{self.index_prefix}*",
+            params={"format": "json", "h": "index", "expand_wildcards": "all"},
+        )
+        resp.raise_for_status()
+        names = [row["index"] for row in resp.json()]
+        for index in names:
+            client.delete(f"/{index}").raise_for_status()
+        return names
+
+    def close(self) -> None:
+        self._exit.close()
+
+
+def _client(url: str, timeout: float) -> httpx.Client:
+    return httpx.Client(base_url=url, timeout=httpx.Timeout(30.0, connect=timeout), verify=False)
+
+
+def provision_search(
+    name: str, settings: TestSettings, announce: Callable[[str], None]
+) -> SearchService:
+    url = settings.urls[name]
+    expected = settings.versions.get(name)
+    if expected is None:
+        raise ConfigError(
+            f"{URL_VARS[name]} is set, so {VERSION_VARS[name]} must declare the server's version; "
+            f"it is part of the test cache key"
+        )
+    slot = settings.isolation == "slot"
+    prefix = f"{TEST_DB_PREFIX}{settings.slot_suffix()}_" if slot else TEST_DB_PREFIX
+    service = SearchService(name, url, prefix)
+    client = service._exit.enter_context(_client(url, settings.connect_timeout))
+    try:
+        info = client.get("/").raise_for_status().json()
+    except httpx.HTTPError as exc:
+        service.close()
+        raise SearchServiceUnavailable(
+            f"{name} is unreachable at {url} (from {URL_VARS[name]}) within "
+            f"{settings.connect_timeout:.0f} s: {exc}"
+        ) from None
+    service.version = str(info.get("version", {}).get("number", ""))
+    if not version_matches(expected, service.version):
+        service.close()
+        raise ConfigError(
+            f"{VERSION_VARS[name]}={expected!r} but {url} reports {service.version!r}: update the "
+            f"variable so cached test results from the old server are not reused"
+        )
+    if slot:
+        service.delete_indices(client)
+        service._exit.callback(service.delete_indices, client)
+    else:
+        lock = ServiceLock(
+            name, url, lock_dir=settings.lock_dir, timeout=settings.lock_timeout, announce=announce
+        )
+        lock.acquire()
+        service._exit.callback(lock.release)
+        service.delete_indices(client)
+    return service

@@ -1,0 +1,113 @@
+"""Concurrent writers, each on its own connection, committing for real."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from sqlalchemy import Engine, text
+
+from catalog import migrations
+from catalog.adapters.db.uow import SqlAlchemyUnitOfWork
+from catalog.domain.errors import Conflict, NotFound
+from catalog.domain.inputs import TagCreate, WorkspaceCreate
+from catalog.services.tags import create_tag
+from catalog.services.workspaces import create_workspace
+from catalog_testing.runner import clean_env
+
+pytestmark = pytest.mark.services("postgres")
+
+UowFactory = Callable[[], SqlAlchemyUnitOfWork]
+WRITERS = 8
+
+
+def _race(n: int, action: Callable[[int], object]) -> list[object]:
+    """Run ``action(i)`` in ``n`` threads released together; return results or exceptions."""
+    barrier = threading.Barrier(n)
+
+    def run(i: int) -> object:
+        barrier.wait(timeout=30)
+        try:
+            return action(i)
+        except Exception as exc:  # the outcome under test
+            return exc
+
+    with ThreadPoolExecutor(max_workers=n) as pool:
+        return list(pool.map(run, range(n)))
+
+
+def test_racing_writers_of_one_slug_yield_exactly_one_winner(
+    committed_uow_factory: UowFactory, committing_engine: Engine
+) -> None:
+    results = _race(
+        WRITERS,
+        lambda _i: create_workspace(
+            committed_uow_factory(), WorkspaceCreate(name="Same", slug="same")
+        ),
+    )
+
+    winners = [r for r in results if not isinstance(r, Exception)]
+    losers = [r for r in results if isinstance(r, Exception)]
+    assert len(winners) == 1
+    assert all(isinstance(r, Conflict) for r in losers), losers
+    with committing_engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM workspaces")).scalar_one() == 1
+
+
+def test_racing_writers_of_distinct_slugs_all_succeed(
+    committed_uow_factory: UowFactory, committing_engine: Engine
+) -> None:
+    results = _race(
+        WRITERS,
+        lambda i: create_workspace(committed_uow_factory(), WorkspaceCreate(name=f"W {i}")),
+    )
+
+    assert not [r for r in results if isinstance(r, Exception)]
+    with committing_engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM workspaces")).scalar_one() == WRITERS
+
+
+def test_tags_raced_into_a_workspace_being_deleted_never_outlive_it(
+    committed_uow_factory: UowFactory, committing_engine: Engine
+) -> None:
+    ws = create_workspace(committed_uow_factory(), WorkspaceCreate(name="Doomed"))
+
+    def act(i: int) -> object:
+        if i == 0:
+            with committed_uow_factory() as uow:
+                uow.workspaces.delete(ws.id)
+                uow.commit()
+            return "deleted"
+        return create_tag(committed_uow_factory(), ws.id, TagCreate(name=f"Tag {i}"))
+
+    results = _race(WRITERS, act)
+
+    assert all(not isinstance(r, Exception) or isinstance(r, NotFound) for r in results), results
+    with committing_engine.connect() as conn:
+        orphans = conn.execute(
+            text(
+                "SELECT count(*) FROM tags t LEFT JOIN workspaces w ON w.id = t.workspace_id "
+                "WHERE w.id IS NULL"
+            )
+        ).scalar_one()
+        assert orphans == 0
+        assert conn.execute(text("SELECT count(*) FROM tags")).scalar_one() == 0
+
+
+def test_concurrent_migration_processes_serialise_and_both_reach_head(
+    empty_database_url: str,
+) -> None:
+    # Separate processes, as with two app instances starting: Alembic's context is process-global,
+    # so threads would not be a faithful model.
+    code = "import sys; from catalog import migrations; migrations.upgrade(sys.argv[1])"
+    procs = [
+        subprocess.Popen([sys.executable, "-c", code, empty_database_url], env=clean_env())
+        for _ in range(3)
+    ]
+
+    assert [p.wait(timeout=120) for p in procs] == [0, 0, 0]
+    assert migrations.current_revision(empty_database_url) == migrations.head_revision()

@@ -1,0 +1,267 @@
+"""The catalog_testing plugin end to end: child pytest runs in each provisioning mode.
+
+Each scenario runs a small generated suite in a child process (one run per scenario, several
+assertions on its outcomes) so that mode selection happens exactly as in a real test process.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import psycopg
+import pytest
+from psycopg import sql
+
+from catalog_testing.plugin import registry
+from catalog_testing.postgres import PostgresService
+from catalog_testing.runner import PytestRun, clean_env, run_pytest
+from catalog_testing.settings import TestSettings
+
+pytestmark = pytest.mark.services("postgres")
+
+ADOPTING_CONFTEST = """
+from catalog_testing.plugin import adopt_environment
+
+def pytest_collect_file(file_path, parent):
+    adopt_environment(parent.config, file_path)
+"""
+
+DECLARED_SUITE = """
+import pytest
+from sqlalchemy import text
+
+pytestmark = pytest.mark.services("postgres")
+INSERT = text("INSERT INTO workspaces (slug, name) VALUES (:slug, 'W')")
+COUNT = text("SELECT count(*) FROM workspaces")
+
+def test_leaks_a_committed_row(db_engine):
+    with db_engine.begin() as conn:
+        conn.execute(INSERT, {"slug": "leaked"})
+
+def test_next_test_starts_clean_after_a_leak(db_engine):
+    with db_engine.connect() as conn:
+        assert conn.execute(COUNT).scalar_one() == 0
+
+def test_rolled_back_session_work_is_no_leak(db_session):
+    db_session.execute(INSERT, {"slug": "rolled-back"})
+    db_session.commit()  # becomes a savepoint release inside the outer transaction
+    assert db_session.execute(COUNT).scalar_one() == 1
+
+def test_committing_engine_cleans_up(committing_engine):
+    with committing_engine.begin() as conn:
+        conn.execute(INSERT, {"slug": "committed"})
+
+def test_database_identity(database_url, postgres_service):
+    print("DBNAME=" + postgres_service.dbname + " MODE=" + postgres_service.mode)
+"""
+
+UNDECLARED_SUITE = """
+def test_asks_for_postgres_without_declaring_it(database_url):
+    pass
+"""
+
+SEARCH_SUITE = """
+import pytest
+pytestmark = pytest.mark.services("opensearch")
+
+def test_needs_opensearch(opensearch_service):
+    pass
+"""
+
+
+def _write_suite(root: Path, *, adopting: bool) -> Path:
+    suite = root / "suite"
+    (suite / "declared").mkdir(parents=True)
+    (suite / "declared" / "test_declared.py").write_text(DECLARED_SUITE)
+    (suite / "declared" / "test_search.py").write_text(SEARCH_SUITE)
+    if adopting:
+        (suite / "declared" / "conftest.py").write_text(ADOPTING_CONFTEST)
+    (suite / "plain").mkdir()
+    (suite / "plain" / "test_undeclared.py").write_text(UNDECLARED_SUITE)
+    return suite
+
+
+@pytest.fixture()
+def settings(request: pytest.FixtureRequest) -> TestSettings:
+    return registry(request.config).settings
+
+
+@pytest.fixture()
+def server_version(postgres_service: PostgresService) -> str:
+    with postgres_service.connect() as conn:
+        return str(conn.execute("SHOW server_version").fetchone()[0]).split()[0]  # type: ignore[index]
+
+
+@pytest.fixture(scope="module")
+def embedded_run(
+    tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
+) -> PytestRun:
+    root = tmp_path_factory.mktemp("embedded")
+    suite = _write_suite(root, adopting=True)
+    env = clean_env(cache_dir=registry(request.config).settings.cache_dir)
+    return run_pytest(["-s", str(suite)], cwd=root, env=env)
+
+
+def test_embedded_mode_gives_the_process_its_own_throwaway_cluster(embedded_run: PytestRun) -> None:
+    assert embedded_run.outcomes["test_database_identity"].outcome == "passed"
+    assert "MODE=embedded" in embedded_run.stdout
+
+
+def test_a_test_that_leaves_rows_behind_is_reported_as_an_error_naming_it(
+    embedded_run: PytestRun,
+) -> None:
+    leak = embedded_run.outcomes["test_leaks_a_committed_row"]
+    assert leak.outcome == "error"
+    assert "test_declared.py::test_leaks_a_committed_row left rows behind (workspaces: 1)" in (
+        leak.message
+    )
+
+
+def test_after_a_leak_the_next_test_starts_from_empty_tables(embedded_run: PytestRun) -> None:
+    assert embedded_run.outcomes["test_next_test_starts_clean_after_a_leak"].outcome == "passed"
+
+
+def test_rolled_back_and_cleaned_up_commits_are_not_leaks(embedded_run: PytestRun) -> None:
+    assert embedded_run.outcomes["test_rolled_back_session_work_is_no_leak"].outcome == "passed"
+    assert embedded_run.outcomes["test_committing_engine_cleans_up"].outcome == "passed"
+
+
+def test_asking_for_an_undeclared_service_is_a_clear_error(embedded_run: PytestRun) -> None:
+    result = embedded_run.outcomes["test_asks_for_postgres_without_declaring_it"]
+    assert result.outcome == "error"
+    assert "does not declare it" in result.message
+    assert 'pytest.mark.services("postgres")' in result.message
+
+
+def test_search_tests_are_skipped_with_the_reason_when_no_server_is_configured(
+    embedded_run: PytestRun,
+) -> None:
+    result = embedded_run.outcomes["test_needs_opensearch"]
+    assert result.outcome == "skipped"
+    assert "OPENSEARCH_URL is not set" in result.message
+
+
+def test_an_unreachable_shared_server_fails_within_seconds_naming_service_and_address(
+    tmp_path: Path, settings: TestSettings
+) -> None:
+    suite = _write_suite(tmp_path, adopting=True)
+    # A non-routable address: the connection attempt hangs until connect_timeout.
+    env = clean_env(
+        {
+            "DATABASE_URL": "postgresql+psycopg://tester@10.255.255.1:5432/catalog",
+            "CATALOG_POSTGRES_VERSION": "15",
+            "CATALOG_TEST_CONNECT_TIMEOUT": "2",
+            "CATALOG_TEST_LOCK_DIR": str(tmp_path / "locks"),
+        },
+        cache_dir=settings.cache_dir,
+    )
+    started = time.monotonic()
+    run = run_pytest([str(suite / "declared" / "test_declared.py")], cwd=tmp_path, env=env)
+    elapsed = time.monotonic() - started
+
+    assert run.returncode != 0
+    assert "postgres is unreachable at 10.255.255.1:5432" in run.stdout
+    assert elapsed < 30
+
+
+def test_a_shared_server_without_a_declared_version_is_refused(
+    tmp_path: Path, postgres_service: PostgresService, settings: TestSettings
+) -> None:
+    suite = _write_suite(tmp_path, adopting=False)
+    env = clean_env({"DATABASE_URL": postgres_service.url}, cache_dir=settings.cache_dir)
+
+    run = run_pytest([str(suite / "declared" / "test_declared.py")], cwd=tmp_path, env=env)
+
+    assert run.returncode != 0
+    assert "CATALOG_POSTGRES_VERSION must declare the server's version" in run.stdout
+
+
+def test_a_shared_server_of_another_version_than_declared_is_refused(
+    tmp_path: Path, postgres_service: PostgresService, settings: TestSettings
+) -> None:
+    suite = _write_suite(tmp_path, adopting=False)
+    env = clean_env(
+        {"DATABASE_URL": postgres_service.url, "CATALOG_POSTGRES_VERSION": "9.6"},
+        cache_dir=settings.cache_dir,
+    )
+
+    run = run_pytest([str(suite / "declared" / "test_declared.py")], cwd=tmp_path, env=env)
+
+    assert run.returncode != 0
+    assert "CATALOG_POSTGRES_VERSION='9.6' but the server" in run.stdout
+
+
+def _can_create_databases(postgres_service: PostgresService) -> bool:
+    with postgres_service.connect() as conn:
+        row = conn.execute(
+            "SELECT rolcreatedb OR rolsuper FROM pg_roles WHERE rolname = current_user"
+        ).fetchone()
+    return bool(row and row[0])
+
+
+def test_slot_mode_clones_a_database_per_process_and_drops_leftovers_and_itself(
+    tmp_path: Path,
+    postgres_service: PostgresService,
+    server_version: str,
+    settings: TestSettings,
+) -> None:
+    if not _can_create_databases(postgres_service):
+        pytest.skip("slot mode needs CREATEDB on the server under test")
+    leftover = f"{settings.slot_name().rsplit('_', 1)[0]}_s990"
+    with postgres_service.connect() as conn:
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(leftover)))
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(leftover)))
+    suite = _write_suite(tmp_path, adopting=True)
+    env = clean_env(
+        {
+            "DATABASE_URL": postgres_service.url,
+            "CATALOG_POSTGRES_VERSION": server_version,
+            "CATALOG_TEST_ISOLATION": "slot",
+            "CATALOG_TEST_SLOT": "991",
+        },
+        cache_dir=settings.cache_dir,
+    )
+
+    run = run_pytest(["-s", str(suite / "declared")], cwd=tmp_path, env=env)
+
+    assert "MODE=slot" in run.stdout, run.stdout + run.stderr
+    assert "_s991" in run.stdout
+    assert f"dropped leftover test databases: {leftover}" in run.stderr
+    assert run.outcomes["test_next_test_starts_clean_after_a_leak"].outcome == "passed"
+    with postgres_service.connect() as conn:
+        remaining = {
+            name
+            for (name,) in conn.execute(
+                "SELECT datname FROM pg_database WHERE datname LIKE 'catalog_test_%'"
+            )
+        }
+    assert leftover not in remaining
+    assert not any(name.endswith("_s991") for name in remaining)
+
+
+def test_serial_mode_uses_the_shared_database_under_the_lock(
+    tmp_path: Path,
+    empty_database_url: str,
+    server_version: str,
+    settings: TestSettings,
+) -> None:
+    suite = _write_suite(tmp_path, adopting=True)
+    lock_dir = tmp_path / "locks"
+    env = clean_env(
+        {
+            "DATABASE_URL": empty_database_url,
+            "CATALOG_POSTGRES_VERSION": server_version,
+            "CATALOG_TEST_LOCK_DIR": str(lock_dir),
+        },
+        cache_dir=settings.cache_dir,
+    )
+
+    run = run_pytest(["-s", str(suite / "declared")], cwd=tmp_path, env=env)
+
+    expected_db = empty_database_url.rsplit("/", 1)[1]
+    assert f"DBNAME={expected_db} MODE=serial" in run.stdout, run.stdout + run.stderr
+    assert run.outcomes["test_committing_engine_cleans_up"].outcome == "passed"
+    assert [p.name for p in lock_dir.glob("postgres-*.lock")]
+    with psycopg.connect(empty_database_url.replace("+psycopg", "")) as conn:
+        assert conn.execute("SELECT count(*) FROM workspaces").fetchone() == (0,)

@@ -1,0 +1,237 @@
+"""Lane purity: unit/contract tests fail on sockets, subprocesses and databases, naming the rule;
+integration tests reach only the services they declare (catalog_testing.lane_rules)."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from catalog_testing.inner_runs import run_in_lane
+from catalog_testing.lane_rules import (
+    INTEGRATION,
+    LaneRuleError,
+    LaneRules,
+    rule_message,
+    service_message,
+)
+
+pytest_plugins = ["pytester"]
+
+SOCKET_RULE = (
+    "lane rule (unit): tests in the unit lane may not open network sockets; move this test to "
+    "the integration lane and declare the service"
+)
+
+
+def test_a_unit_test_opening_a_tcp_socket_fails_naming_the_rule_and_the_lane(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytester.makepyfile(
+        test_misfiled="""
+        import socket
+
+        def test_creates_a_socket():
+            socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+
+        def test_connects_by_name():
+            socket.create_connection(("localhost", 9))
+        """
+    )
+    run = run_in_lane(pytester, monkeypatch, "unit")
+    run.result.assert_outcomes(failed=2)
+    assert run.output.count(SOCKET_RULE) >= 2
+    assert "socket.socket(AF_INET)" in run.output
+    assert "socket.getaddrinfo(localhost 9)" in run.output
+
+
+def test_a_unit_test_connecting_a_unix_socket_fails(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytester.makepyfile(
+        test_misfiled="""
+        import socket
+
+        def test_unix():
+            with socket.socket(socket.AF_UNIX) as sock:
+                sock.connect("\\0catalog-lane-rules")  # abstract: no file, nothing listens
+        """
+    )
+    run = run_in_lane(pytester, monkeypatch, "unit")
+    run.result.assert_outcomes(failed=1)
+    assert SOCKET_RULE in run.output
+    assert "socket.connect AF_UNIX" in run.output
+
+
+def test_asyncio_event_loops_stay_allowed_in_the_unit_lane(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The loop's self-pipe is a socket pair that never connects: not network traffic.
+    pytester.makepyfile(
+        test_async="""
+        import asyncio
+
+        def test_runs_a_loop():
+            assert asyncio.run(asyncio.sleep(0, result=3)) == 3
+        """
+    )
+    run_in_lane(pytester, monkeypatch, "unit").result.assert_outcomes(passed=1)
+
+
+@pytest.mark.parametrize(
+    "start",
+    [
+        "subprocess.run(['true'], check=False)",
+        "os.system('true')",
+        "os.posix_spawn('/bin/true', ['true'], {})",
+    ],
+)
+def test_a_contract_test_starting_a_subprocess_fails_naming_the_rule(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, start: str
+) -> None:
+    pytester.makepyfile(
+        test_misfiled=f"""
+        import os, subprocess
+
+        def test_starts_a_program():
+            {start}
+        """
+    )
+    run = run_in_lane(pytester, monkeypatch, "contract")
+    run.result.assert_outcomes(failed=1)
+    assert (
+        "lane rule (contract): tests in the contract lane may not start subprocesses; move this "
+        "test to the integration lane" in run.output
+    )
+
+
+def test_a_test_that_catches_the_rule_error_still_fails(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytester.makepyfile(
+        test_misfiled="""
+        import subprocess
+
+        def test_swallows():
+            try:
+                subprocess.run(["true"], check=False)
+            except Exception:
+                pass
+        """
+    )
+    run = run_in_lane(pytester, monkeypatch, "unit")
+    run.result.assert_outcomes(failed=1)
+    assert "may not start subprocesses" in run.output
+    assert "the test caught the error" in run.output
+
+
+def test_a_unit_test_connecting_to_postgres_fails_before_any_connection(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytester.makepyfile(
+        test_misfiled="""
+        import psycopg
+        from sqlalchemy import create_engine, text
+
+        def test_psycopg():
+            psycopg.connect("host=127.0.0.1 port=1 dbname=catalog connect_timeout=1")
+
+        def test_sqlalchemy():
+            engine = create_engine("postgresql+psycopg://app@127.0.0.1:1/catalog")
+            with engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+        """
+    )
+    run = run_in_lane(pytester, monkeypatch, "unit")
+    run.result.assert_outcomes(failed=2)
+    assert (
+        run.output.count("lane rule (unit): tests in the unit lane may not touch a database") >= 2
+    )
+    assert "Connection refused" not in run.output
+
+
+def test_a_unit_test_declaring_a_service_errors_before_its_fixtures_run(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytester.makepyfile(
+        test_misfiled="""
+        import pytest
+
+        pytestmark = pytest.mark.services("postgres")
+
+        def test_uses_the_database(database_url):
+            pass
+        """
+    )
+    run = run_in_lane(pytester, monkeypatch, "unit")
+    run.result.assert_outcomes(errors=1)
+    assert rule_message("unit", "may not declare services", "services(postgres)") in run.output
+    assert "cannot provision" not in run.output
+
+
+def test_an_integration_test_does_not_see_the_addresses_of_services_it_did_not_declare(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("OPENSEARCH_URL", "http://192.0.2.1:9200")
+    monkeypatch.setenv("ELASTICSEARCH_URL", "http://192.0.2.2:9200")
+    pytester.makepyfile(
+        test_reads_env="""
+        import os
+        import pytest
+
+        @pytest.mark.services("opensearch")
+        def test_declared():
+            assert os.environ["OPENSEARCH_URL"] == "http://192.0.2.1:9200"
+            assert "ELASTICSEARCH_URL" not in os.environ
+
+        def test_undeclared():
+            assert "OPENSEARCH_URL" not in os.environ
+            assert "ELASTICSEARCH_URL" not in os.environ
+        """
+    )
+    run_in_lane(pytester, monkeypatch, INTEGRATION).result.assert_outcomes(passed=2)
+    # Hidden only while each test ran.
+    assert os.environ["OPENSEARCH_URL"] == "http://192.0.2.1:9200"
+
+
+def test_an_integration_test_connecting_to_an_undeclared_database_fails(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg://app@127.0.0.1:1/catalog")
+    pytester.makepyfile(
+        test_undeclared="""
+        import psycopg
+
+        def test_connects_anyway():
+            psycopg.connect("host=localhost port=1 dbname=catalog connect_timeout=1")
+        """
+    )
+    run = run_in_lane(pytester, monkeypatch, INTEGRATION)
+    run.result.assert_outcomes(failed=1)
+    assert service_message("postgres", "connected to it at localhost:1") in run.output
+
+
+def test_connecting_to_an_undeclared_search_service_is_refused_and_recorded() -> None:
+    rules = LaneRules(INTEGRATION)
+    rules._search_addresses = {("127.0.0.1", 9200): "opensearch"}
+    rules.declared = frozenset({"postgres"})
+    with pytest.raises(LaneRuleError, match="did not declare 'opensearch'"):
+        rules.on_audit("socket.connect", (None, ("127.0.0.1", 9200)))
+    assert len(rules.violations) == 1
+    rules.declared = frozenset({"opensearch"})
+    rules.on_audit("socket.connect", (None, ("127.0.0.1", 9200)))
+    rules.on_audit("socket.connect", (None, ("127.0.0.1", 8000)))  # e.g. the app under test
+    assert len(rules.violations) == 1
+
+
+def test_without_a_lane_the_plugin_registers_no_rules(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytester.makepyfile(
+        test_plain="""
+        def test_plugins(pytestconfig):
+            assert pytestconfig.pluginmanager.get_plugin("catalog_lane_rules") is None
+            assert pytestconfig.getoption("reruns") == 0
+        """
+    )
+    run_in_lane(pytester, monkeypatch, None).result.assert_outcomes(passed=1)

@@ -1,0 +1,123 @@
+"""Probe: in serial mode, no two test processes ever use the shared database at once.
+
+Starts a standalone PostgreSQL (EmbeddedPostgres) as the shared server, then launches
+PROCESSES real pytest processes at once, in serial mode against it. Each runs a small suite
+whose tests record (pid, start, end) while the process holds the serial lock. The probe then
+checks that the per-process intervals never overlap and prints them, plus the lock-wait
+messages the processes printed.
+
+Run: PYTHONPATH=backend/src:backend/tests python build-support/isolation/serial_lock_probe.py
+     [--processes 6]
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+SUITE = """
+import json, os, time
+import pytest
+from sqlalchemy import text
+
+pytestmark = pytest.mark.services("postgres")
+LOG = os.environ["PROBE_LOG"]
+
+def _record(kind):
+    with open(LOG, "a") as f:
+        f.write(json.dumps({"pid": os.getpid(), "kind": kind, "t": time.time()}) + "\\n")
+
+@pytest.mark.parametrize("n", range(3))
+def test_uses_the_shared_database(n, committing_engine):
+    _record("start")
+    with committing_engine.begin() as conn:
+        slug = f"p{os.getpid()}-{n}"
+        conn.execute(text("INSERT INTO workspaces (slug, name) VALUES (:s, 'P')"), {"s": slug})
+        assert conn.execute(text("SELECT count(*) FROM workspaces")).scalar_one() == 1
+    _record("end")
+"""
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--processes", type=int, default=6)
+    args = parser.parse_args()
+
+    from catalog import migrations
+    from catalog.devdb import EmbeddedPostgres
+    from catalog_testing.runner import clean_env
+
+    with (
+        tempfile.TemporaryDirectory(prefix="serial-probe-") as tmp,
+        EmbeddedPostgres(dbname="shared") as pg,
+    ):
+        migrations.upgrade(pg.url)
+        with pg.connect() as conn:
+            version = str(conn.execute("SHOW server_version").fetchone()[0]).split()[0]
+        root = Path(tmp)
+        (root / "test_probe.py").write_text(SUITE)
+        log = root / "intervals.jsonl"
+        env = clean_env(
+            {
+                "DATABASE_URL": pg.url,
+                "CATALOG_POSTGRES_VERSION": version,
+                "CATALOG_TEST_ISOLATION": "serial",
+                "CATALOG_TEST_LOCK_DIR": str(root / "locks"),
+                "PROBE_LOG": str(log),
+            }
+        )
+        cmd = [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-p",
+            "catalog_testing.plugin",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "-p",
+            "no:hypothesispytest",
+            "-p",
+            "no:schemathesis",
+            str(root / "test_probe.py"),
+        ]
+        procs = [
+            subprocess.Popen(
+                cmd, cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+            )
+            for _ in range(args.processes)
+        ]
+        outputs = [p.communicate(timeout=600) for p in procs]
+        codes = [p.returncode for p in procs]
+        waits = sum(err.count("waiting for the postgres serial lock") for _, err in outputs)
+
+        spans: dict[int, list[float]] = {}
+        for line in log.read_text().splitlines():
+            rec = json.loads(line)
+            span = spans.setdefault(rec["pid"], [float("inf"), float("-inf")])
+            span[0] = min(span[0], rec["t"])
+            span[1] = max(span[1], rec["t"])
+        ordered = sorted(spans.items(), key=lambda kv: kv[1][0])
+        t0 = ordered[0][1][0] if ordered else 0.0
+        print(f"{args.processes} pytest processes in serial mode against {pg.url}")
+        print(f"exit codes: {codes}; lock-wait messages printed: {waits}")
+        print(f"{'pid':>8} {'start(s)':>9} {'end(s)':>9}")
+        for pid, (start, end) in ordered:
+            print(f"{pid:>8} {start - t0:>9.3f} {end - t0:>9.3f}")
+        overlaps = [(a[0], b[0]) for a, b in itertools.pairwise(ordered) if b[1][0] < a[1][1]]
+        print(f"overlapping pairs: {len(overlaps)} {overlaps if overlaps else ''}")
+        ok = not overlaps and codes == [0] * args.processes and len(spans) == args.processes
+        print("result:", "no overlap, all passed" if ok else "FAILED")
+        if not ok:
+            for out, err in outputs:
+                print(out[-2000:], err[-2000:])
+        return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
