@@ -27,7 +27,8 @@ def lane_map_from_listings(listings: dict[str, str]) -> dict[str, str]:
 def lane_map_from_pants(pants: Path) -> dict[str, str]:
     listings = {
         lane: subprocess.run(
-            [str(pants), f"--tag={lane}", "list", "::"],
+            # Absolute: a relative Path("./pants") would print as "pants" and be looked up on PATH.
+            [str(pants.absolute()), f"--tag={lane}", "list", "::"],
             check=True,
             capture_output=True,
             text=True,

@@ -188,19 +188,24 @@ def _cache_cell(lane: LaneSummary) -> str:
     return f"{lane.cached_processes}/{lane.processes}" + (f" ({kinds})" if kinds else "")
 
 
-def render_lanes(lanes: Mapping[str, LaneSummary]) -> list[str]:
-    out = [
-        "| lane | files | tests | passed | failed | skipped | processes from cache | time ran | time reused from cache |",
-        "|---|---:|---:|---:|---:|---:|---|---:|---:|",
+def _row(name: str, lane: LaneSummary) -> str:
+    cells = [
+        name,
+        lane.files,
+        lane.tests,
+        lane.outcomes.get(PASSED, 0),
+        lane.outcomes.get(FAILED, 0),
+        lane.outcomes.get(SKIPPED, 0),
+        _cache_cell(lane),
+        f"{lane.seconds_ran:.1f} s",
+        f"{lane.seconds_cached:.1f} s",
     ]
+    return "| " + " | ".join(str(cell) for cell in cells) + " |"
+
+
+def _total(lanes: Iterable[LaneSummary]) -> LaneSummary:
     total = LaneSummary()
-    for name in _ordered(lanes):
-        lane = lanes[name]
-        out.append(
-            f"| {name} | {lane.files} | {lane.tests} | {lane.outcomes.get(PASSED, 0)} | "
-            f"{lane.outcomes.get(FAILED, 0)} | {lane.outcomes.get(SKIPPED, 0)} | {_cache_cell(lane)} | "
-            f"{lane.seconds_ran:.1f} s | {lane.seconds_cached:.1f} s |"
-        )
+    for lane in lanes:
         total.files += lane.files
         total.processes += lane.processes
         total.cached_files += lane.cached_files
@@ -210,11 +215,17 @@ def render_lanes(lanes: Mapping[str, LaneSummary]) -> list[str]:
             total.from_cache[key] = total.from_cache.get(key, 0) + value
         for key, value in lane.outcomes.items():
             total.outcomes[key] = total.outcomes.get(key, 0) + value
-    out.append(
-        f"| **all** | {total.files} | {total.tests} | {total.outcomes.get(PASSED, 0)} | "
-        f"{total.outcomes.get(FAILED, 0)} | {total.outcomes.get(SKIPPED, 0)} | {_cache_cell(total)} | "
-        f"{total.seconds_ran:.1f} s | {total.seconds_cached:.1f} s |"
-    )
+    return total
+
+
+def render_lanes(lanes: Mapping[str, LaneSummary]) -> list[str]:
+    out = [
+        "| lane | files | tests | passed | failed | skipped | processes from cache "
+        "| time ran | time reused from cache |",
+        "|---|---:|---:|---:|---:|---:|---|---:|---:|",
+    ]
+    out += [_row(name, lanes[name]) for name in _ordered(lanes)]
+    out.append(_row("**all**", _total(lanes.values())))
     return out
 
 
@@ -228,6 +239,20 @@ def render_slowest(
     out += [
         f"| {t.seconds:.2f} | {lane_of.get(t.file, UNKNOWN_LANE)} | `{t.test_id}` |"
         for t in slowest
+    ]
+    return out
+
+
+def render_flaky(tests: Sequence[TestResult], lane_of: Mapping[str, str]) -> list[str]:
+    """Tests that passed only after a retry (integration lane): never shown as plain passes."""
+    flaky = [t for t in tests if t.flaky]
+    if not flaky:
+        return []
+    out = [f"### Flaky ({len(flaky)} passed only after a retry)", ""]
+    out += [
+        f"- `{t.test_id}` ({lane_of.get(t.file, UNKNOWN_LANE)}): {t.attempts} attempts, "
+        f"first error: {t.first_error[:200]}"
+        for t in flaky
     ]
     return out
 
@@ -260,13 +285,15 @@ def render_coverage(
     if coverage is None:
         return [
             *out,
-            "No coverage report was written (the run stopped before the report, or coverage is off).",
+            "No coverage report was written (the run stopped before it, or coverage is off).",
         ]
     shown = round(coverage.percent, precision)
     verdict = "**FAILED**" if gate_fails(coverage.percent, fail_under, precision) else "passed"
+    statements = f"{coverage.lines_covered}/{coverage.lines_valid} statements"
+    branches = f"{coverage.branches_covered}/{coverage.branches_valid} branches"
     out.append(
-        f"Total **{shown:.{precision}f}%** ({coverage.lines_covered}/{coverage.lines_valid} statements, "
-        f"{coverage.branches_covered}/{coverage.branches_valid} branches); gate {fail_under:g}%: {verdict}."
+        f"Total **{shown:.{precision}f}%** ({statements}, {branches}); "
+        f"gate {fail_under:g}%: {verdict}."
     )
     pants_verdict = _COVERAGE_FAILURE.search(_ANSI.sub("", console))
     if pants_verdict:
@@ -304,6 +331,7 @@ def render(
         for section in (
             render_slowest(tests, lane_of, slowest),
             render_failures(tests, processes, 20),
+            render_flaky(tests, lane_of),
         ):
             if section:
                 out += ["", *section]
@@ -336,6 +364,8 @@ def main(argv: list[str] | None = None) -> int:
         "--no-lanes", action="store_true", help="do not ask Pants which lane a file is in"
     )
     parser.add_argument("--slowest", type=int, default=10)
+    parser.add_argument("--fail-under", type=float, help="default: pants.ci.toml's")
+    parser.add_argument("--precision", type=int, help="default: pyproject.toml's")
     args = parser.parse_args(argv)
 
     console = args.console.read_text(errors="replace") if args.console.is_file() else ""
@@ -343,7 +373,11 @@ def main(argv: list[str] | None = None) -> int:
     tests = read_reports(find_reports(args.reports)) if args.reports.is_dir() else []
     coverage = read_coverage_xml(args.coverage_xml) if args.coverage_xml.is_file() else None
     lane_of = {} if args.no_lanes else lane_map(args.pants)
-    fail_under, precision = gate_settings()
+    fail_under, precision = args.fail_under, args.precision
+    if fail_under is None or precision is None:
+        configured_fail_under, configured_precision = gate_settings()
+        fail_under = configured_fail_under if fail_under is None else fail_under
+        precision = configured_precision if precision is None else precision
     sys.stdout.write(
         render(processes, tests, lane_of, coverage, fail_under, precision, console, args.slowest)
     )

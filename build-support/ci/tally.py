@@ -1,7 +1,9 @@
 """Per-test tally of a Pants test run, from its JUnit XML reports.
 
 Pants reports per test file (one line per process); this prints per lane the files and tests, and
-one closing line `N passed, N failed, N skipped` for the whole run.
+one closing line `N passed, N failed, N skipped` for the whole run. Tests that passed only after a
+retry (integration lane, see backend/tests/catalog_testing/retries.py) count as passed there, and
+are also counted in the `flaky` column and listed after the closing line under `FLAKY`.
 
 Usage: python3 build-support/ci/tally.py [--reports dist/test/reports] [--pants ./pants]
 """
@@ -24,6 +26,7 @@ class LaneTally:
     files: set[str] = field(default_factory=set)
     outcomes: Counter[str] = field(default_factory=Counter)
     seconds: float = 0.0
+    flaky: list[TestResult] = field(default_factory=list)
 
     @property
     def tests(self) -> int:
@@ -39,6 +42,8 @@ def tally_by_lane(
         lane.files.add(result.file)
         lane.outcomes[result.outcome] += 1
         lane.seconds += result.seconds
+        if result.flaky:
+            lane.flaky.append(result)
     return lanes
 
 
@@ -47,16 +52,26 @@ def _ordered(lanes: Mapping[str, LaneTally]) -> list[str]:
 
 
 def render(lanes: Mapping[str, LaneTally]) -> str:
-    header = f"{'lane':<12} {'files':>5} {'tests':>6} {'passed':>6} {'failed':>6} {'skipped':>7}"
+    header = (
+        f"{'lane':<12} {'files':>5} {'tests':>6} {'passed':>6} {'failed':>6} {'skipped':>7} "
+        f"{'flaky':>5}"
+    )
     lines = [header]
     for name in _ordered(lanes):
         lane = lanes[name]
         lines.append(
             f"{name:<12} {len(lane.files):>5} {lane.tests:>6} {lane.outcomes[PASSED]:>6} "
-            f"{lane.outcomes[FAILED]:>6} {lane.outcomes[SKIPPED]:>7}"
+            f"{lane.outcomes[FAILED]:>6} {lane.outcomes[SKIPPED]:>7} {len(lane.flaky):>5}"
         )
     total: Counter[str] = sum((lane.outcomes for lane in lanes.values()), Counter())
     lines.append(f"{total[PASSED]} passed, {total[FAILED]} failed, {total[SKIPPED]} skipped")
+    flaky = [test for name in _ordered(lanes) for test in lanes[name].flaky]
+    if flaky:
+        lines.append(f"FLAKY: {len(flaky)} passed only after a retry")
+        lines += [
+            f"  {test.test_id}: {test.attempts} attempts, first error: {test.first_error}"
+            for test in flaky
+        ]
     return "\n".join(lines)
 
 

@@ -149,9 +149,11 @@ def drop_leftover_databases(conn: psycopg.Connection, keep: set[str]) -> list[st
         "SELECT datname FROM pg_database WHERE datname LIKE %s AND NOT datistemplate",
         (TEST_DB_PREFIX.replace("_", r"\_") + "%",),
     ).fetchall()
+    # The connection's own database can be neither dropped nor locked out; it is never leftover.
+    (current,) = conn.execute("SELECT current_database()").fetchone() or ("",)
     dropped = []
     for (name,) in rows:
-        if name in keep or not _claim(conn, name):
+        if name in keep or name == current or not _claim(conn, name):
             continue
         try:
             _terminate_and_drop(conn, name)
