@@ -96,6 +96,11 @@ def main() -> int:
         codes = [p.returncode for p in procs]
         waits = sum(err.count("waiting for the postgres serial lock") for _, err in outputs)
 
+        if not log.exists():
+            for (out, err), code in zip(outputs, codes, strict=True):
+                print(f"probe process exited {code}:\n{out[-2000:]}\n{err[-2000:]}", file=sys.stderr)
+            print("FAIL: no probe process recorded an interval", file=sys.stderr)
+            return 1
         spans: dict[int, list[float]] = {}
         for line in log.read_text().splitlines():
             rec = json.loads(line)
