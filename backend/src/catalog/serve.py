@@ -15,7 +15,7 @@ from catalog.adapters.db.engine import create_engine_from_url
 from catalog.adapters.db.uow import sqlalchemy_uow_factory
 from catalog.adapters.search.factory import build_search_index
 from catalog.devdb import EmbeddedPostgres
-from catalog.http.app import create_app
+from catalog.http.app import create_app, openapi_document
 from catalog.services.reindex import reindex
 from catalog.settings import Settings, SettingsError
 
@@ -52,6 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
         )
     commands.add_parser("migrate", help="apply all migrations to DATABASE_URL")
     commands.add_parser("reindex", help="rebuild the configured search index from PostgreSQL")
+    commands.add_parser("openapi", help="print the OpenAPI schema (as the reviewed snapshot)")
     return parser
 
 
@@ -99,6 +100,9 @@ def run_reindex(settings: Settings) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command == "openapi":
+        print(openapi_document(), end="")
+        return 0
     try:
         settings = Settings.from_env()
         if args.command in ("migrate", "reindex") and not settings.database_url:

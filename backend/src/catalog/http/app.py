@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -122,3 +123,22 @@ def create_app(
         app.include_router(module.router)
     app.openapi = _openapi_with_problems(app)  # type: ignore[method-assign]
     return app
+
+
+def openapi_document() -> str:
+    """The OpenAPI schema as the committed snapshot stores it (stable key order).
+
+    Built without any I/O: the schema depends on the routes, not on the database or index.
+    """
+    from catalog.adapters.memory import (  # - only this export needs the fakes
+        InMemorySearchIndex,
+        InMemoryStore,
+        in_memory_uow_factory,
+    )
+
+    app = create_app(
+        Settings(cursor_secret=b"openapi-export-0123456789abcdef"),
+        uow_factory=in_memory_uow_factory(InMemoryStore()),
+        search_index=InMemorySearchIndex(),
+    )
+    return json.dumps(app.openapi(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
