@@ -98,7 +98,9 @@ def main() -> int:
 
         if not log.exists():
             for (out, err), code in zip(outputs, codes, strict=True):
-                print(f"probe process exited {code}:\n{out[-2000:]}\n{err[-2000:]}", file=sys.stderr)
+                print(
+                    f"probe process exited {code}:\n{out[-2000:]}\n{err[-2000:]}", file=sys.stderr
+                )
             print("FAIL: no probe process recorded an interval", file=sys.stderr)
             return 1
         spans: dict[int, list[float]] = {}
