@@ -15,7 +15,7 @@ if ./pants --no-pantsd test :: >gate.log 2>&1; then
   echo "FAIL: the suite without contract and integration tests passed the coverage gate" >&2
   exit 1
 fi
-verdict="$(grep -o 'Coverage failure: total of [0-9.]* is less than fail-under=[0-9.]*' gate.log | head -n1)"
+verdict="$(grep -o 'Coverage failure: total of [0-9.]* is less than fail-under=[0-9.]*' gate.log | head -n1 || true)"
 [[ -n "$verdict" ]] || { tail -n 30 gate.log; echo "FAIL: the run failed, but not on the gate" >&2; exit 1; }
 echo "ok: without contract and integration tests the run goes red: $verdict"
 
