@@ -43,12 +43,15 @@ checkout() { # checkout DIR: a git clone plus the working tree's uncommitted cha
 # One-shot runs, no daemon, no file watcher: Pants 2.17 drops a hardlink canary file into the
 # buildroot when it first writes reports there, and a watcher that sees it can fail the end of the
 # run ("Filesystem changed during run", then an empty [ERROR]); seen once in six full runs here.
+# The RPC timeout is raised from Pants' 1.5 s: a write that BuildGrid (one Python process on a busy
+# 2-core machine) answers late is dropped silently, and one lost write fails step 2 (seen once).
 pants_ci() { # pants_ci DIR LOG WRITE ARGS...: CI mode, remote cache as the workflow sets it up
   local dir="$1" log="$2" write="$3"
   shift 3
   (cd "$dir" && PANTS_CONFIG_FILES=pants.ci.toml \
     PANTS_REMOTE_STORE_ADDRESS="$REAPI_ADDRESS" PANTS_REMOTE_CACHE_READ=true \
     PANTS_REMOTE_CACHE_WRITE="$write" PANTS_REMOTE_OAUTH_BEARER_TOKEN_PATH="$REAPI_TOKEN_FILE" \
+    PANTS_REMOTE_CACHE_RPC_TIMEOUT_MILLIS=10000 \
     ./pants --no-pantsd --no-watch-filesystem "$@") >"$log" 2>&1
 }
 
