@@ -12,6 +12,7 @@ from catalog.domain.inputs import (
     TITLE_MAX_LENGTH,
     DocumentCreate,
     DocumentUpdate,
+    TagCreate,
     WorkspaceCreate,
     WorkspaceUpdate,
     changes_of,
@@ -59,6 +60,25 @@ def test_explicit_slug_must_match_the_slug_pattern() -> None:
     with pytest.raises(ValidationError) as raised:
         WorkspaceCreate(name="Acme", slug="Not A Slug")
     assert _error_fields(raised.value) == {"slug"}
+
+
+def test_a_name_without_ascii_letters_or_digits_needs_an_explicit_slug() -> None:
+    with pytest.raises(ValidationError, match="slug is required when the name has no ASCII"):
+        TagCreate(name="?!")
+
+
+def test_a_name_without_ascii_letters_or_digits_is_accepted_with_a_slug() -> None:
+    assert TagCreate(name="?!", slug="questions").slug == "questions"
+
+
+def test_a_name_with_one_ascii_letter_needs_no_slug() -> None:
+    assert WorkspaceCreate(name="Café ?").slug is None
+
+
+def test_the_schema_states_when_a_slug_is_required() -> None:
+    branches = WorkspaceCreate.model_json_schema()["anyOf"]
+    assert {"required": ["slug"], "properties": {"slug": {"type": "string"}}} in branches
+    assert {"properties": {"name": {"pattern": "[A-Za-z0-9]"}}} in branches
 
 
 def test_unknown_fields_are_rejected() -> None:

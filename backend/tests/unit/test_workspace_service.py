@@ -26,11 +26,6 @@ def test_duplicate_slug_is_a_conflict(uow_factory, seed) -> None:
     assert raised.value.field == "slug"
 
 
-def test_name_without_sluggable_characters_needs_an_explicit_slug(uow_factory) -> None:
-    with pytest.raises(ValidationFailed):
-        workspaces.create_workspace(uow_factory(), WorkspaceCreate(name="!!!"))
-
-
 def test_get_missing_workspace_is_not_found(uow_factory) -> None:
     with pytest.raises(NotFound):
         workspaces.get_workspace(uow_factory(), 404)

@@ -19,6 +19,7 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
+    model_validator,
 )
 
 from catalog.domain.slugs import SLUG_MAX_LENGTH, SLUG_PATTERN
@@ -91,9 +92,39 @@ class _Input(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class WorkspaceCreate(_Input):
+# A slug can be derived only from a name with an ASCII letter or digit in it. The rule is stated
+# in the OpenAPI schema too (anyOf below), so clients and schema-driven tests know it up front.
+SLUG_SOURCE_PATTERN = r"[A-Za-z0-9]"
+_NAMED_WITH_SLUG_SOURCE: dict[str, object] = {
+    "anyOf": [
+        {"required": ["slug"], "properties": {"slug": {"type": "string"}}},
+        {"properties": {"name": {"pattern": SLUG_SOURCE_PATTERN}}},
+    ]
+}
+
+
+class _NamedCreate(_Input):
+    """A new named entity: its slug is given, or derived from its name."""
+
+    model_config = ConfigDict(json_schema_extra=_NAMED_WITH_SLUG_SOURCE)
+
     name: Name
-    slug: Slug | None = Field(default=None, description="Derived from the name when omitted.")
+    slug: Slug | None = Field(
+        default=None,
+        description="Derived from the name when omitted; required when the name has no ASCII "
+        "letter or digit.",
+    )
+
+    @model_validator(mode="after")
+    def _slug_given_or_derivable(self) -> _NamedCreate:
+        if self.slug is None and re.search(SLUG_SOURCE_PATTERN, self.name) is None:
+            raise ValueError(
+                "slug is required when the name has no ASCII letter or digit to derive it from"
+            )
+        return self
+
+
+class WorkspaceCreate(_NamedCreate):
     description: Description = ""
 
 
@@ -103,9 +134,7 @@ class WorkspaceUpdate(_Input):
     description: Description | None = None
 
 
-class CollectionCreate(_Input):
-    name: Name
-    slug: Slug | None = Field(default=None, description="Derived from the name when omitted.")
+class CollectionCreate(_NamedCreate):
     description: Description = ""
 
 
@@ -115,9 +144,8 @@ class CollectionUpdate(_Input):
     description: Description | None = None
 
 
-class TagCreate(_Input):
-    name: Name
-    slug: Slug | None = Field(default=None, description="Derived from the name when omitted.")
+class TagCreate(_NamedCreate):
+    """A new tag: a name and a slug, nothing else."""
 
 
 class TagUpdate(_Input):
