@@ -4,7 +4,10 @@
 touch a database: such a test fails with ``lane rule (<lane>): ...`` naming the rule and the fix.
 ``integration`` tests may reach only the services they declare with ``pytest.mark.services``:
 the addresses of undeclared services are hidden from ``os.environ`` while the test runs, and
-connecting to one of them fails the test.
+connecting to one of them fails the test. In slot mode they may also reach only their own
+databases on the shared server: connecting to another slot's database, the template or the
+database DATABASE_URL names fails the test (tests of the isolation machinery itself opt out with
+``pytest.mark.manages_databases``).
 
 The lane comes from ``CATALOG_TEST_LANE``, which each lane's BUILD file sets; without it (a bare
 ``pytest`` run, or a child pytest started by a test) no rule applies.
@@ -21,7 +24,7 @@ import os
 import socket
 import sys
 import warnings
-from collections.abc import Generator, Iterable, Mapping
+from collections.abc import Generator, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -99,11 +102,33 @@ def service_message(service: str, detail: str) -> str:
     )
 
 
+def slot_message(dbname: str, own: str | None) -> str:
+    mine = f"its own database is {own!r}" if own else "it has no database of its own yet"
+    return (
+        f"isolation rule (slot): a test may reach only its own process's databases on the shared "
+        f"server, but this test connected to {dbname!r} ({mine}), which may be another slot's "
+        f"data; take connection details from the database_url/db_session fixtures"
+    )
+
+
 # --- process-wide hooks (installed once, dispatch to the innermost running session) -----------
 
 # Sessions whose test is running right now; pytester runs sessions inside sessions.
 _ACTIVE: list[LaneRules] = []
 _installed = False
+# Above zero while the fixtures themselves connect (provisioning reaches the maintenance database).
+_fixture_connections = 0
+
+
+@contextlib.contextmanager
+def fixtures_connecting() -> Iterator[None]:
+    """The fixtures, not the test, are connecting: the slot database rule does not apply."""
+    global _fixture_connections
+    _fixture_connections += 1
+    try:
+        yield
+    finally:
+        _fixture_connections -= 1
 
 
 def _audit(event: str, args: tuple[Any, ...]) -> None:
@@ -218,6 +243,41 @@ class LaneRules:
             raise self.broken(DATABASES, f"psycopg connect to {target}/{params.get('dbname', '')}")
         if "postgres" not in self.declared and self._is_postgres_service(params):
             raise self.violation(service_message("postgres", f"connected to it at {target}"))
+        problem = self._foreign_database(params)
+        if problem:
+            raise self.violation(problem)
+
+    def _foreign_database(self, params: Mapping[str, Any]) -> str | None:
+        """In slot mode, why connecting to ``params`` reaches outside this process's databases."""
+        reg = self.registry
+        if (
+            reg is None
+            or _fixture_connections
+            or reg.settings.isolation != "slot"
+            or "postgres" not in reg.settings.urls
+            or self.item is None
+            or self.item.get_closest_marker("manages_databases")
+        ):
+            return None
+        shared = urlsplit(reg.settings.urls["postgres"])
+        host = str(params.get("host") or os.environ.get("PGHOST") or "localhost")
+        port = str(params.get("port") or os.environ.get("PGPORT") or "5432")
+        if not (
+            _same_host(shared.hostname or "localhost", host) and str(shared.port or 5432) == port
+        ):
+            return None
+        # libpq's own default when no database is named: PGDATABASE, else the user name.
+        dbname = str(
+            params.get("dbname")
+            or os.environ.get("PGDATABASE")
+            or params.get("user")
+            or os.environ.get("PGUSER")
+            or ""
+        )
+        service = reg.provisioned_postgres()
+        if service is not None and service.owns(dbname):
+            return None
+        return slot_message(dbname, service.dbname if service else None)
 
     # --- integration: where the services are ---------------------------------------------------
 

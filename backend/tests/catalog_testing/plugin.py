@@ -83,10 +83,11 @@ class Registry:
             pytest.fail(self._failures[name], pytrace=False)
         if name not in self._services:
             try:
-                if name == "postgres":
-                    self._services[name] = provision_postgres(self.settings, self.announce)
-                else:
-                    self._services[name] = provision_search(name, self.settings, self.announce)
+                with lane_rules.fixtures_connecting():
+                    if name == "postgres":
+                        self._services[name] = provision_postgres(self.settings, self.announce)
+                    else:
+                        self._services[name] = provision_search(name, self.settings, self.announce)
             except PROVISIONING_ERRORS as exc:
                 self._failures[name] = f"cannot provision {name}: {exc}"
                 pytest.fail(self._failures[name], pytrace=False)
@@ -149,6 +150,11 @@ def pytest_configure(config: pytest.Config) -> None:
         "markers",
         "services(*names): shared services an integration test needs "
         "(postgres, opensearch, elasticsearch)",
+    )
+    config.addinivalue_line(
+        "markers",
+        "manages_databases: the test creates, claims or sweeps databases besides its own "
+        "(tests of the isolation machinery); exempt from the slot database rule",
     )
     reg = Registry(config, settings)
     config.stash[_REGISTRY] = reg
@@ -266,13 +272,22 @@ def _require(request: pytest.FixtureRequest, name: str) -> Registry:
 
 @pytest.fixture(autouse=True)
 def _catalog_leak_check(request: pytest.FixtureRequest) -> Iterator[None]:
-    """After a test that declares postgres, fail it if it left rows behind."""
+    """After a test that declares postgres, fail it if it left rows behind, or if another
+    process is inside this process's slot database."""
     yield
     if "postgres" not in declared_services(request.node):
         return
     service = registry(request.config).provisioned_postgres()
     if service is None:
         return
+    intruders = service.foreign_sessions()
+    if intruders:
+        pytest.fail(
+            f"another process is connected to this slot's database while {request.node.nodeid} "
+            f"ran: {'; '.join(intruders)}. A test there reaches into this slot's data (the "
+            f"intruder's own run names the test when it runs in the integration lane)",
+            pytrace=False,
+        )
     leaked = service.leaked_rows()
     if leaked:
         # Empty the tables so that the next test starts clean and is not blamed too.

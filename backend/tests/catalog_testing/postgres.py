@@ -10,6 +10,8 @@ slot      (DATABASE_URL, CATALOG_TEST_ISOLATION=slot) a database per process on 
 Slot and scratch databases are "claimed" with a session-level advisory lock named after the
 database, held by this process's admin connection. PostgreSQL releases it when that connection
 dies, so a database whose lock is free belongs to a dead run and is dropped on the next start.
+Advisory locks are scoped to the database a session is in, so every claim is taken from the
+maintenance database, and the leftover sweep also looks for a claim held from any database.
 """
 
 from __future__ import annotations
@@ -43,6 +45,21 @@ from catalog_testing.settings import (
 
 # First half of every advisory lock key we take (the second is hashtext(database name)).
 _ADVISORY_CLASS = 0x43415400  # "CAT\0"
+# Where slot-mode claims are taken and databases created from: on every server, whatever
+# database DATABASE_URL names (pytest-postgresql's janitor makes the same choice).
+MAINTENANCE_DB = "postgres"
+# Scratch databases are named <slot database><_SCRATCH_SEP><n>; they belong to the slot.
+_SCRATCH_SEP = "_x"
+# libpq reads it for every connection that names no application_name itself.
+APP_NAME_VAR = "PGAPPNAME"
+# A claim on `name` held by another session, from any database (pg_locks shows them all).
+_CLAIMED_ELSEWHERE_SQL = """
+SELECT EXISTS (
+    SELECT 1 FROM pg_locks
+    WHERE locktype = 'advisory' AND granted AND objsubid = 2 AND pid <> pg_backend_pid()
+      AND classid = %s::bigint::oid AND objid = (hashtext(%s)::bigint & 4294967295)::oid
+)
+"""
 
 _ROW_COUNTS_SQL = """
 SELECT table_name::text,
@@ -155,6 +172,10 @@ def drop_leftover_databases(conn: psycopg.Connection, keep: set[str]) -> list[st
     for (name,) in rows:
         if name in keep or name == current or not _claim(conn, name):
             continue
+        claimed = conn.execute(_CLAIMED_ELSEWHERE_SQL, (_ADVISORY_CLASS, name)).fetchone()
+        if claimed and claimed[0]:
+            _unclaim(conn, name)  # a live process claimed it from another database
+            continue
         try:
             _terminate_and_drop(conn, name)
             dropped.append(name)
@@ -174,6 +195,8 @@ class PostgresService:
         self._empty_db: Callable[[], contextlib.AbstractContextManager[str]] | None = None
         self._check_conn: psycopg.Connection | None = None
         self.baseline: dict[str, int] = {}
+        # Set in slot mode: the application_name every session of this process carries.
+        self.app_name: str | None = None
 
     # --- connection details -------------------------------------------------------------------
 
@@ -189,6 +212,35 @@ class PostgresService:
     @property
     def dbname(self) -> str:
         return str(self.sa_url.database)
+
+    def owns(self, dbname: str) -> bool:
+        """Whether ``dbname`` is this process's database or one of its scratch databases."""
+        return dbname == self.dbname or dbname.startswith(self.dbname + _SCRATCH_SEP)
+
+    def foreign_sessions(self) -> list[str]:
+        """Sessions of other processes in this process's databases (slot mode), described.
+
+        Our sessions, and those of our child processes, carry this process's application_name
+        (PGAPPNAME, set when the slot is provisioned); anyone else is reaching into our data.
+        """
+        if self.app_name is None:
+            return []
+        rows = (
+            self._checker()
+            .execute(
+                "SELECT pid, datname, coalesce(nullif(application_name, ''), '(none)'), "
+                "coalesce(host(client_addr), 'local') FROM pg_stat_activity "
+                "WHERE backend_type = 'client backend' AND pid <> pg_backend_pid() "
+                "AND (datname = %s OR starts_with(datname, %s)) "
+                "AND application_name IS DISTINCT FROM %s",
+                (self.dbname, self.dbname + _SCRATCH_SEP, self.app_name),
+            )
+            .fetchall()
+        )
+        return [
+            f"pid {pid} (application_name {app!r}, from {addr}) in database {db!r}"
+            for pid, db, app, addr in rows
+        ]
 
     def connect(self) -> psycopg.Connection:
         """An autocommit connection to this process's database."""
@@ -420,7 +472,9 @@ def _ensure_template_database(
 
 def provision_slot(settings: TestSettings, announce: Callable[[str], None]) -> PostgresService:
     server_url = _sqlalchemy_url(settings.urls["postgres"])
-    admin = connect_or_explain(server_url, timeout=settings.connect_timeout, source="DATABASE_URL")
+    admin = connect_or_explain(
+        server_url, timeout=settings.connect_timeout, source="DATABASE_URL", dbname=MAINTENANCE_DB
+    )
     service: PostgresService | None = None
     try:
         check_server_version(admin, settings)
@@ -442,7 +496,7 @@ def provision_slot(settings: TestSettings, announce: Callable[[str], None]) -> P
             port=server_url.port or 5432,
             dbname=name,
             template_dbname=template,
-            maintenance_dbname=server_url.database or "postgres",
+            maintenance_dbname=MAINTENANCE_DB,
             connection_timeout=max(1, math.ceil(settings.connect_timeout)),
         )
         try:
@@ -452,9 +506,13 @@ def provision_slot(settings: TestSettings, announce: Callable[[str], None]) -> P
                 f"slot isolation needs CREATEDB for {server_url.username!r} on "
                 f"{server_url.host}:{server_url.port}: {exc}"
             ) from None
+        # Tags every later session of this process and its children (libpq reads it at connect
+        # time), so the owner of another slot can tell our sessions from its own.
+        os.environ[APP_NAME_VAR] = f"catalog-tests {name}"
         service = PostgresService(
             "slot", server_url.set(database=name), connect_timeout=settings.connect_timeout
         )
+        service.app_name = os.environ[APP_NAME_VAR]
         service._exit.callback(admin.close)  # runs last: releases the claims
         service._exit.callback(janitor.drop)
         service.take_baseline()
@@ -468,7 +526,7 @@ def provision_slot(settings: TestSettings, announce: Callable[[str], None]) -> P
 
     @contextlib.contextmanager
     def empty_db() -> Iterator[str]:
-        scratch = f"{name}_x{next(counter)}"
+        scratch = f"{name}{_SCRATCH_SEP}{next(counter)}"
         if not _claim(admin, scratch):
             raise ServiceUnavailable(f"cannot claim scratch database {scratch}")
         try:

@@ -8,10 +8,16 @@ import psycopg
 import pytest
 from psycopg import sql
 
-from catalog_testing.postgres import PostgresService, _claim, drop_leftover_databases
+from catalog_testing.postgres import (
+    PostgresService,
+    _claim,
+    connect_or_explain,
+    drop_leftover_databases,
+)
 from catalog_testing.settings import TEST_DB_PREFIX
 
-pytestmark = pytest.mark.services("postgres")
+# Sweeps the server: other live processes' databases must survive it (that is under test).
+pytestmark = [pytest.mark.services("postgres"), pytest.mark.manages_databases]
 
 
 @pytest.fixture()
@@ -64,6 +70,23 @@ def test_a_database_claimed_by_a_live_session_is_kept(
     name = f"{TEST_DB_PREFIX}janitor_live"
     _create(admin, make_db, name)
     with postgres_service.connect() as owner:
+        assert _claim(owner, name)
+
+        dropped = drop_leftover_databases(admin, keep=set())
+
+        assert name not in dropped
+        assert _exists(admin, name)
+
+
+def test_a_database_claimed_from_another_database_is_kept(
+    admin: psycopg.Connection, make_db: list[str], postgres_service: PostgresService
+) -> None:
+    # Advisory locks are per database: a sweep from here must still see the owner's claim.
+    name = f"{TEST_DB_PREFIX}janitor_elsewhere"
+    _create(admin, make_db, name)
+    with connect_or_explain(
+        postgres_service.sa_url, timeout=5, source="test", dbname="template1"
+    ) as owner:
         assert _claim(owner, name)
 
         dropped = drop_leftover_databases(admin, keep=set())
