@@ -1,14 +1,23 @@
-"""Behaviour every search-engine adapter must show against a real server (shared by the
-OpenSearch and Elasticsearch test modules, which provide the ``index`` fixture)."""
+"""Behaviour every search-engine adapter must show (shared by the OpenSearch and Elasticsearch
+test modules): against a real server (they provide the ``index`` fixture), and when the cluster
+is unreachable (they provide ``unreachable_index``, which needs no server)."""
 
 from __future__ import annotations
 
+import socket
+from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from typing import TypeVar
 
+import pytest
+
+from catalog.domain.errors import ServiceUnavailable
 from catalog.domain.models import Document
 from catalog.domain.search import SearchQuery, SortField
 from catalog.ports import SearchIndex
+
+IndexT = TypeVar("IndexT", bound=SearchIndex)
 
 T0 = datetime(2024, 1, 1, tzinfo=UTC)
 
@@ -26,6 +35,36 @@ CORPUS = [
     doc(3, "Coffee", body="descaling"),
     doc(4, "PostgreSQL elsewhere", workspace=2),
 ]
+
+
+def recreated(adapter: IndexT) -> Iterator[IndexT]:
+    """An ``index`` fixture body: a fresh index for the test, emptied again afterwards."""
+    adapter.recreate()
+    yield adapter
+    adapter.recreate()
+    adapter.close()
+
+
+def unused_local_url() -> str:
+    """An address on this machine where nothing listens (the port was free a moment ago)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return f"http://127.0.0.1:{sock.getsockname()[1]}"
+
+
+class UnreachableClusterCases:
+    def test_an_unreachable_cluster_is_reported_as_search_unavailable_on_search(
+        self, unreachable_index: SearchIndex
+    ) -> None:
+        with pytest.raises(ServiceUnavailable) as excinfo:
+            unreachable_index.search(SearchQuery(text="x"))
+        assert excinfo.value.service == "search"
+
+    def test_an_unreachable_cluster_is_reported_as_search_unavailable_on_write(
+        self, unreachable_index: SearchIndex
+    ) -> None:
+        with pytest.raises(ServiceUnavailable):
+            unreachable_index.index_documents(CORPUS)
 
 
 class SearchAdapterCases:
