@@ -82,3 +82,17 @@ def overhead_per_process(process_seconds: Sequence[float], test_seconds: Sequenc
     if not process_seconds:
         return 0.0
     return statistics.fmean(p - t for p, t in zip(process_seconds, test_seconds, strict=True))
+
+
+def balanced_wall(process_seconds: Sequence[float], cores: int, wall: float) -> float:
+    """The wall time of a run had its test processes been split into perfectly even batches.
+
+    What did not overlap the longest process (start-up, scheduling, the coverage report) stays;
+    the processes' total time is spread evenly over the cores.
+    """
+    if cores < 1:
+        raise ValueError("cores must be >= 1")
+    if not process_seconds:
+        return wall
+    outside = max(0.0, wall - max(process_seconds))
+    return outside + sum(process_seconds) / cores

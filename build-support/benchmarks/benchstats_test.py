@@ -68,3 +68,16 @@ def test_overhead_per_process_is_the_mean_time_outside_tests() -> None:
 def test_overhead_per_process_needs_one_test_time_per_process() -> None:
     with pytest.raises(ValueError, match="one test time per process"):
         benchstats.overhead_per_process([1.0], [])
+
+
+def test_balanced_wall_spreads_the_process_time_over_the_cores() -> None:
+    # Processes of 30 s and 10 s on 2 cores: even batches would take 20 s each.
+    assert benchstats.balanced_wall([30.0, 10.0], 2, wall=30.0) == pytest.approx(20.0)
+
+
+def test_balanced_wall_keeps_what_ran_outside_the_longest_process() -> None:
+    assert benchstats.balanced_wall([30.0, 10.0], 2, wall=35.0) == pytest.approx(25.0)
+
+
+def test_balanced_wall_of_no_processes_is_the_wall() -> None:
+    assert benchstats.balanced_wall([], 2, wall=7.5) == 7.5
