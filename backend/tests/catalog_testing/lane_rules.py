@@ -187,6 +187,22 @@ def _is_ip(host: str) -> bool:
     return True
 
 
+def _connect_address(params: Mapping[str, Any]) -> tuple[str, str]:
+    """Where a psycopg connect with ``params`` goes, with libpq's environment defaults."""
+    host = str(params.get("host") or os.environ.get("PGHOST") or "localhost")
+    port = str(params.get("port") or os.environ.get("PGPORT") or "5432")
+    return host, port
+
+
+def _url_address(url: str) -> tuple[str, str]:
+    parts = urlsplit(url)
+    return parts.hostname or "localhost", str(parts.port or 5432)
+
+
+def _same_address(a: tuple[str, str], b: tuple[str, str]) -> bool:
+    return _same_host(a[0], b[0]) and a[1] == b[1]
+
+
 def _same_host(a: str, b: str) -> bool:
     return a == b or (_loopback(a) and _loopback(b))
 
@@ -236,9 +252,8 @@ class LaneRules:
                 raise self.violation(service_message(service, f"connected to {host}:{port}"))
 
     def on_database(self, params: Mapping[str, Any]) -> None:
-        target = f"{params.get('host') or os.environ.get('PGHOST', 'localhost')}:" + str(
-            params.get("port") or os.environ.get("PGPORT", "5432")
-        )
+        host, port = _connect_address(params)
+        target = f"{host}:{port}"
         if self.pure:
             raise self.broken(DATABASES, f"psycopg connect to {target}/{params.get('dbname', '')}")
         if "postgres" not in self.declared and self._is_postgres_service(params):
@@ -259,12 +274,7 @@ class LaneRules:
             or self.item.get_closest_marker("manages_databases")
         ):
             return None
-        shared = urlsplit(reg.settings.urls["postgres"])
-        host = str(params.get("host") or os.environ.get("PGHOST") or "localhost")
-        port = str(params.get("port") or os.environ.get("PGPORT") or "5432")
-        if not (
-            _same_host(shared.hostname or "localhost", host) and str(shared.port or 5432) == port
-        ):
+        if not _same_address(_url_address(reg.settings.urls["postgres"]), _connect_address(params)):
             return None
         # libpq's own default when no database is named: PGDATABASE, else the user name.
         dbname = str(
@@ -291,16 +301,11 @@ class LaneRules:
         service = self.registry.provisioned_postgres()
         if service is not None:
             urls.append(service.url)
-        addresses = []
-        for url in urls:
-            parts = urlsplit(url)
-            addresses.append((parts.hostname or "localhost", str(parts.port or 5432)))
-        return addresses
+        return [_url_address(url) for url in urls]
 
     def _is_postgres_service(self, params: Mapping[str, Any]) -> bool:
-        host = str(params.get("host") or os.environ.get("PGHOST") or "localhost")
-        port = str(params.get("port") or os.environ.get("PGPORT") or "5432")
-        return any(_same_host(h, host) and p == port for h, p in self._postgres_addresses())
+        target = _connect_address(params)
+        return any(_same_address(address, target) for address in self._postgres_addresses())
 
     def _search_service_at(self, host: str, port: int) -> str | None:
         if self._search_addresses is None:
