@@ -504,6 +504,12 @@ class Stores:
         return [f"--local-store-dir={self.store}", f"--named-caches-dir={self.named}"]
 
 
+def pants_env(ws: Workspace, extra: Mapping[str, str] | None = None) -> dict[str, str]:
+    env = scenario_env(ws, ws.pg_cache, PANTS_CONFIG_FILES="pants.ci.toml", **(extra or {}))
+    env.pop("PYTHONPATH")
+    return env
+
+
 def pants_test(
     ws: Workspace,
     stores: Stores,
@@ -520,9 +526,7 @@ def pants_test(
     if ws.real:
         args.append('--test-extra-env-vars=+["CATALOG_TEST_CACHE_DIR","CATALOG_TEST_LOCK_DIR"]')
     cmd = ["./pants", *args, "test", *targets, *extra_args]
-    env = scenario_env(ws, ws.pg_cache, PANTS_CONFIG_FILES="pants.ci.toml", **(env_extra or {}))
-    env.pop("PYTHONPATH")
-    result = timed(cmd, cwd=root, env=env, log=log)
+    result = timed(cmd, cwd=root, env=pants_env(ws, env_extra), log=log)
     text = result.text()
     stats = text[text.find("Counters:") :] if "Counters:" in text else ""
     known = {f for files in ws.lanes.values() for f in files}
@@ -667,6 +671,7 @@ class Results:
     profile: list[gen.FileProfile] = field(default_factory=list)
     # For the "what would close it" notes of later scenarios (seconds, medians).
     startup: float | None = None  # P-warm-local: Pants' own start-up and cache checks, no daemon
+    startup_stage: str = ""  # its largest stage, from startup_profile
     warm: float | None = None  # P-warm
     process_overhead: float | None = None  # P-cold: mean time per test process outside its tests
     closing: list[str] = field(default_factory=list)
@@ -877,13 +882,22 @@ def real_suite(
         s, failed = repeat("P-warm, no pantsd (cached locally)", reps, warm_local)
         add("P-warm-local", "nothing changed, no pantsd: local cache hits", s, failed)
         results.startup = s.median
+        section, results.startup_stage = startup_profile(ws, stores, logs, reps, s.median)
+        results.sections.append(("Pants start-up without a daemon: where the time goes", section))
         cold_last = cold_runs[-1].ran()
         results.process_overhead = benchstats.overhead_per_process(
             [p.seconds for p in cold_last], [cold_runs[-1].test_seconds_of(p) for p in cold_last]
         )
         if not ratio_verdict.met:
             results.closing.append(
-                cold_closing(cold_last, cores, results.startup, results.process_overhead, b0.median)
+                cold_closing(
+                    cold_last,
+                    cores,
+                    results.startup,
+                    results.process_overhead,
+                    b0.median,
+                    results.startup_stage,
+                )
             )
         progress("P-warm: priming pantsd (not timed)")
         pants_test(ws, stores, logs / "p-warm-prime.log", pantsd=True)
@@ -919,8 +933,70 @@ def real_suite(
     stop_pantsd(ws.root)
 
 
+# What `./pants ... test ::` with everything cached does before and around its test processes,
+# as goals that stop at successive stages; each row adds to the one above it.
+STARTUP_STAGES = (
+    (
+        "--version",
+        "Python start, Pants' imports and options; the rule graph solved twice (Pants 2.17 "
+        "builds one of the Python backend to resolve plugins, then the full one)",
+        ("--version",),
+    ),
+    ("list ::", "+ rule graph, every BUILD file parsed, target addresses", ("list", "::")),
+    ("dependencies ::", "+ dependency inference for every file (cached)", ("dependencies", "::")),
+)
+
+
+def startup_profile(
+    ws: Workspace, stores: Stores, logs: Path, reps: int, test_seconds: float
+) -> tuple[str, str]:
+    """Where Pants' start-up without a daemon goes (a section), and its largest stage (a phrase).
+
+    test_seconds: the median of `test ::` with everything cached locally, no pantsd."""
+    rows, previous, largest = [], 0.0, ("", 0.0)
+    for label, what, goal in STARTUP_STAGES:
+        cmd = ["./pants", "--no-pantsd", *stores.args(), *goal]
+        log_name = "startup-" + re.sub(r"\W+", "-", label).strip("-")
+        summary, failed = repeat(
+            f"start-up profile: ./pants --no-pantsd {label}",
+            reps,
+            lambda rep, cmd=cmd, name=log_name: timed(
+                cmd, cwd=ws.root, env=pants_env(ws), log=logs / f"{name}-{rep}.log"
+            ),
+        )
+        median = f"{summary.median:.1f}" + (f" ({failed} failed)" if failed else "")
+        rows.append([label, what, median, f"{summary.median - previous:.1f}"])
+        largest = max(largest, (label, summary.median - previous), key=lambda x: x[1])
+        previous = summary.median
+    rest = test_seconds - previous
+    rows.append(
+        [
+            "test :: (P-warm-local)",
+            "+ per test: resolve, pex and venv digests, cache look-ups; coverage merge and reports",
+            f"{test_seconds:.1f}",
+            f"{rest:.1f}",
+        ]
+    )
+    largest = max(largest, ("test ::", rest), key=lambda x: x[1])
+    table = report.markdown_table(["./pants --no-pantsd ...", "Adds", "Median s", "Added s"], rows)
+    text = (
+        f"Everything cached locally, no daemon: how the {test_seconds:.1f} s of P-warm-local build "
+        f"up, by goals that stop at successive stages (medians of {reps}).\n\n{table}"
+    )
+    stage = (
+        f"the largest stage is `{largest[0]}` (+{largest[1]:.1f} s; "
+        f"see 'Pants start-up without a daemon')"
+    )
+    return text, stage
+
+
 def cold_closing(
-    ran: Sequence[ProcessResult], cores: int, startup: float, overhead: float, b0: float
+    ran: Sequence[ProcessResult],
+    cores: int,
+    startup: float,
+    overhead: float,
+    b0: float,
+    stage: str = "",
 ) -> str:
     process_total = sum(p.seconds for p in ran)
     floor = startup + process_total / cores
@@ -928,7 +1004,8 @@ def cold_closing(
         f"**P-cold.** Its {len(ran)} test processes took {process_total:.1f} s, which {cores} "
         f"cores cannot run in less than {process_total / cores:.1f} s, and Pants needs "
         f"{startup:.1f} s to start without a daemon and check its caches even when everything is "
-        f"cached (P-warm-local): a floor of {floor:.1f} s = {floor / b0:.2f} x B0 before any "
+        f"cached (P-warm-local{'; ' + stage if stage else ''}): a floor of {floor:.1f} s = "
+        f"{floor / b0:.2f} x B0 before any "
         f"resolve or pex build, against a target of 0.60 x B0 = {0.6 * b0:.1f} s. What would "
         f"close it: less start-up per test process (a mean {overhead:.1f} s outside its tests, "
         f"x {len(ran)} processes), more cores (the process term divides by them), or not "
@@ -1156,7 +1233,8 @@ def remote(
         results.closing.append(
             f"**P-remote.** {100 * fraction:.0f}% of test results came from the remote cache, so "
             f"the time is Pants itself: starting without a daemon and checking its caches takes "
-            f"{results.startup:.1f} s even with everything cached locally (P-warm-local) = "
+            f"{results.startup:.1f} s even with everything cached locally (P-warm-local"
+            f"{'; ' + results.startup_stage if results.startup_stage else ''}) = "
             f"{results.startup / b0:.2f} x B0, above the 0.10 target on its own. What would close "
             f"it: a Pants already running (pantsd, P-warm: {warm}), which a fresh CI runner does "
             f"not have, or a faster-starting Pants than 2.17 (the newest the package index serves)."
@@ -1241,6 +1319,12 @@ def scale_point(
     point.overhead_per_process = benchstats.overhead_per_process(
         [p.seconds for p in last.ran()], [last.test_seconds_of(p) for p in last.ran()]
     )
+    if args.quick:
+        # The real suite's start-up profile, on this workspace, so its code path stays exercised.
+        warm_local = pants_test(ws, stores, logs / "p-warm-local.log", pantsd=False).timed
+        results.startup = must(warm_local, "P-warm-local").seconds
+        section, results.startup_stage = startup_profile(ws, stores, logs, 1, results.startup)
+        results.sections.append(("Pants start-up without a daemon: where the time goes", section))
     progress(f"scale {n}: priming pantsd (not timed)")
     pants_test(ws, stores, logs / "p-warm-prime.log", pantsd=True)
     point.seconds["P-warm"], _ = repeat(
