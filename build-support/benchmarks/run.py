@@ -346,8 +346,8 @@ def scenario_env(
 ) -> dict[str, str]:
     return clean_env(
         PYTHONPATH=ws.pythonpath,
-        CATALOG_TEST_CACHE_DIR=str(pg_cache) if pg_cache else None,
-        CATALOG_TEST_LOCK_DIR=str(ws.lock_dir) if ws.lock_dir else None,
+        TEST_CACHE_DIR=str(pg_cache) if pg_cache else None,
+        TEST_LOCK_DIR=str(ws.lock_dir) if ws.lock_dir else None,
         **extra,
     )
 
@@ -524,7 +524,7 @@ def pants_test(
     root = cwd or ws.root
     args = ["--pantsd" if pantsd else "--no-pantsd", *stores.args(), "--stats-log"]
     if ws.real:
-        args.append('--test-extra-env-vars=+["CATALOG_TEST_CACHE_DIR","CATALOG_TEST_LOCK_DIR"]')
+        args.append('--test-extra-env-vars=+["TEST_CACHE_DIR","TEST_LOCK_DIR"]')
     cmd = ["./pants", *args, "test", *targets, *extra_args]
     result = timed(cmd, cwd=root, env=pants_env(ws, env_extra), log=log)
     text = result.text()
@@ -625,12 +625,12 @@ def remote_env(server: RemoteServer, write: bool) -> dict[str, str]:
 
 
 class SharedPostgres:
-    """A shared PostgreSQL server for serial/slot modes: catalog.devdb.EmbeddedPostgres, run by
+    """A shared PostgreSQL server for serial/slot modes: embedded_postgres.EmbeddedPostgres, run by
     the exported interpreter in a child process (it drops to the postgres OS user as root)."""
 
     SCRIPT = (
         "import json, sys\n"
-        "from catalog.devdb import EmbeddedPostgres, server_version\n"
+        "from embedded_postgres import EmbeddedPostgres, server_version\n"
         "with EmbeddedPostgres() as pg:\n"
         "    print(json.dumps({'url': pg.url, 'version': server_version()}), flush=True)\n"
         "    sys.stdin.read()\n"  # runs until the harness closes our stdin
@@ -1080,19 +1080,19 @@ def modes(
 ) -> None:
     targets = [args.modes_target] if args.modes_target else ["::"]
     flags = ["--tag=integration"]
-    progress("modes: starting a shared PostgreSQL server (catalog.devdb.EmbeddedPostgres)")
+    progress("modes: starting a shared PostgreSQL server (embedded_postgres.EmbeddedPostgres)")
     server = SharedPostgres(export_python, ws)
     major = server.version.split(".")[0]
     settings = {
         "serial": {
             "DATABASE_URL": server.url,
-            "CATALOG_TEST_ISOLATION": "serial",
-            "CATALOG_POSTGRES_VERSION": major,
+            "TEST_ISOLATION": "serial",
+            "TEST_POSTGRES_VERSION": major,
         },
         "slot": {
             "DATABASE_URL": server.url,
-            "CATALOG_TEST_ISOLATION": "slot",
-            "CATALOG_POSTGRES_VERSION": major,
+            "TEST_ISOLATION": "slot",
+            "TEST_POSTGRES_VERSION": major,
         },
         "embedded": {},
     }

@@ -34,7 +34,7 @@ interpreter_constraints = ["CPython==3.11.*"]
 python-default = "3rdparty/python/default.lock"
 
 [pytest]
-execution_slot_var = "CATALOG_TEST_SLOT"
+execution_slot_var = "TEST_SLOT"
 
 [ruff]
 install_from_resolve = "python-default"
@@ -127,7 +127,7 @@ def test_pants_toml_keeps_the_python_setup_and_drops_plugins_and_lint() -> None:
     assert config["GLOBAL"]["pants_ignore"] == {"add": ["/dist/"]}
     assert config["source"]["root_patterns"] == ["/src", "/tests"]
     assert config["python"]["resolves"] == {"python-default": "3rdparty/python/default.lock"}
-    assert config["pytest"]["execution_slot_var"] == "CATALOG_TEST_SLOT"
+    assert config["pytest"]["execution_slot_var"] == "TEST_SLOT"
     assert "ruff" not in config
 
 

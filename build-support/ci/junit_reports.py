@@ -17,7 +17,7 @@ class TestResult:
     outcome: str
     seconds: float
     message: str = ""
-    # Written by catalog_testing.retries (integration lane): how many attempts the test took and
+    # Written by testlanes.retries (integration lane): how many attempts the test took and
     # why the first one failed. attempts > 1 with a pass is a flake, never a plain pass.
     attempts: int = 1
     first_error: str = ""

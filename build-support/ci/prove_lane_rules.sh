@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Proves the lane rules bite (backend/tests/catalog_testing/lane_rules.py): in a throwaway copy,
+# Proves the lane rules bite (backend/tests/testlanes/lane_rules.py): in a throwaway copy,
 # misfile a test that opens a network socket into the unit lane and one that starts a subprocess
 # into the contract lane, run them through Pants, and check that both fail with the rule's message
 # naming the lane.

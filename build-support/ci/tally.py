@@ -2,7 +2,7 @@
 
 Pants reports per test file (one line per process); this prints per lane the files and tests, and
 one closing line `N passed, N failed, N skipped` for the whole run. Tests that passed only after a
-retry (integration lane, see backend/tests/catalog_testing/retries.py) count as passed there, and
+retry (integration lane, see backend/tests/testlanes/retries.py) count as passed there, and
 are also counted in the `flaky` column and listed after the closing line under `FLAKY`.
 
 Usage: python3 build-support/ci/tally.py [--reports dist/test/reports] [--pants ./pants]

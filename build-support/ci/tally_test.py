@@ -56,7 +56,7 @@ def test_render_closes_with_the_whole_run_totals_without_flaky_tests() -> None:
 
 
 def test_read_report_takes_attempts_and_first_error_of_a_retried_test() -> None:
-    # testdata/flaky.xml is real output of pytest with catalog_testing's retries (integration).
+    # testdata/flaky.xml is real output of pytest with testlanes's retries (integration).
     results = {r.name: r for r in read_report(TESTDATA / "flaky.xml")}
     flaky = results[FLAKY_TEST]
     assert (flaky.outcome, flaky.attempts, flaky.flaky) == (PASSED, 2, True)

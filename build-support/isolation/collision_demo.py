@@ -7,7 +7,7 @@ one commit per row as fixtures through an API would), check it, then tear down t
 deleting all rows table by table. Modes:
 
   naive   every process uses the shared database directly (what parallel CI does by default)
-  serial  each process holds catalog_testing's serial lock for the shared server while it runs
+  serial  each process holds testlanes's serial lock for the shared server while it runs
   slot    each process gets its own database cloned from the migrated template (slot mode)
 
 Run: PYTHONPATH=backend/src:backend/tests python build-support/isolation/collision_demo.py
@@ -85,18 +85,18 @@ def worker_main(mode: str, shared_url: str, worker: str, env_dir: str) -> None:
     if mode == "naive":
         print(json.dumps(workload(shared_url, worker)))
         return
-    from catalog_testing.postgres import provision_serial, provision_slot
-    from catalog_testing.settings import TestSettings
+    from testlanes.postgres import provision_serial, provision_slot
+    from testlanes.config import TestSettings
 
     quiet = lambda _msg: None  # noqa: E731
     settings = TestSettings.from_env(
         {
             "DATABASE_URL": shared_url,
-            "CATALOG_POSTGRES_VERSION": json.loads(Path(env_dir, "version.json").read_text()),
-            "CATALOG_TEST_ISOLATION": mode,
-            "CATALOG_TEST_SLOT": worker,
-            "CATALOG_TEST_LOCK_DIR": str(Path(env_dir, "locks")),
-            "CATALOG_TEST_CACHE_DIR": str(Path(env_dir, "cache")),
+            "TEST_POSTGRES_VERSION": json.loads(Path(env_dir, "version.json").read_text()),
+            "TEST_ISOLATION": mode,
+            "TEST_SLOT": worker,
+            "TEST_LOCK_DIR": str(Path(env_dir, "locks")),
+            "TEST_CACHE_DIR": str(Path(env_dir, "cache")),
         }
     )
     provision = provision_serial if mode == "serial" else provision_slot
@@ -151,7 +151,7 @@ def main() -> int:
     args = parser.parse_args()
 
     from catalog import migrations
-    from catalog.devdb import EmbeddedPostgres
+    from embedded_postgres import EmbeddedPostgres
 
     with (
         tempfile.TemporaryDirectory(prefix="collision-demo-") as tmp,

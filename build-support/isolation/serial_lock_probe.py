@@ -49,8 +49,8 @@ def main() -> int:
     args = parser.parse_args()
 
     from catalog import migrations
-    from catalog.devdb import EmbeddedPostgres
-    from catalog_testing.runner import clean_env
+    from embedded_postgres import EmbeddedPostgres
+    from testlanes.runner import clean_env
 
     with (
         tempfile.TemporaryDirectory(prefix="serial-probe-") as tmp,
@@ -65,9 +65,9 @@ def main() -> int:
         env = clean_env(
             {
                 "DATABASE_URL": pg.url,
-                "CATALOG_POSTGRES_VERSION": version,
-                "CATALOG_TEST_ISOLATION": "serial",
-                "CATALOG_TEST_LOCK_DIR": str(root / "locks"),
+                "TEST_POSTGRES_VERSION": version,
+                "TEST_ISOLATION": "serial",
+                "TEST_LOCK_DIR": str(root / "locks"),
                 "PROBE_LOG": str(log),
             }
         )
@@ -76,7 +76,7 @@ def main() -> int:
             "-m",
             "pytest",
             "-p",
-            "catalog_testing.plugin",
+            "testlanes.plugin",
             "-q",
             "-p",
             "no:cacheprovider",

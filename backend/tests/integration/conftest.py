@@ -1,13 +1,8 @@
-"""Integration lane: export this process's services before each test module is imported.
-
-That is what lets suites which read ``DATABASE_URL`` or ``POSTGRES_*`` at import time run
-unchanged against their embedded, serial or slot database (see catalog_testing.plugin).
-"""
+"""Shared fixtures for tests of the catalog's service code against PostgreSQL."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
@@ -17,14 +12,6 @@ from sqlalchemy.orm import sessionmaker
 from catalog.adapters.db.uow import SqlAlchemyUnitOfWork, sqlalchemy_uow_factory
 from catalog.domain.models import Collection as CollectionEntity
 from catalog.domain.models import Workspace
-from catalog_testing.plugin import adopt_environment
-
-
-def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> None:
-    adopt_environment(parent.config, file_path)
-
-
-# --- shared fixtures for tests of the service code against PostgreSQL ------------------------
 
 
 @pytest.fixture()

@@ -17,7 +17,7 @@ from catalog.domain.errors import Conflict, NotFound
 from catalog.domain.inputs import TagCreate, WorkspaceCreate
 from catalog.services.tags import create_tag
 from catalog.services.workspaces import create_workspace
-from catalog_testing.runner import clean_env
+from testlanes.runner import clean_env
 
 pytestmark = pytest.mark.services("postgres")
 

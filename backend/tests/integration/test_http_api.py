@@ -10,7 +10,7 @@ from sqlalchemy import Engine
 
 from catalog.http.app import create_app
 from catalog.settings import Settings
-from catalog_testing.http import TestClient
+from catalog_support.testclient import TestClient
 
 pytestmark = pytest.mark.services("postgres")
 

@@ -19,7 +19,7 @@ import httpx
 import psycopg
 import pytest
 
-from catalog_testing.runner import clean_env
+from testlanes.runner import clean_env
 
 
 @dataclass

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 
 from catalog.adapters.search.opensearch import OpenSearchIndex, opensearch_client
-from catalog_testing.search import SearchService
+from testlanes.search import SearchService
 
 from .search_adapter_cases import (
     SearchAdapterCases,

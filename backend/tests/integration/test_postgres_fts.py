@@ -15,7 +15,7 @@ from sqlalchemy import Engine
 from catalog.adapters.db.uow import sqlalchemy_uow_factory
 from catalog.adapters.search.postgres_fts import PostgresSearchIndex
 from catalog.domain.search import SearchQuery, SortField, SortOrder
-from catalog_testing.plugin import registry
+from testlanes.registry import registry
 
 pytestmark = pytest.mark.services("postgres")
 

@@ -1,5 +1,5 @@
 """Lane purity: unit/contract tests fail on sockets, subprocesses and databases, naming the rule;
-integration tests reach only the services they declare (catalog_testing.lane_rules)."""
+integration tests reach only the services they declare (testlanes.lane_rules)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import os
 
 import pytest
 
-from catalog_testing.inner_runs import run_in_lane
-from catalog_testing.lane_rules import (
+from testlanes.inner_runs import run_in_lane
+from testlanes.lane_rules import (
     INTEGRATION,
     LaneRuleError,
     LaneRules,

@@ -1,11 +1,11 @@
 """Retries: integration lane only, at most two, every retry reported as a flake
-(catalog_testing.retries)."""
+(testlanes.retries)."""
 
 from __future__ import annotations
 
 import pytest
 
-from catalog_testing.inner_runs import InnerRun, run_in_lane
+from testlanes.inner_runs import InnerRun, run_in_lane
 
 pytest_plugins = ["pytester"]
 
@@ -117,7 +117,7 @@ def test_a_per_test_flaky_marker_is_refused_so_no_test_retries_behind_the_lane(
     )
     run = run_in_lane(pytester, monkeypatch, "unit")
     run.result.assert_outcomes(errors=1)
-    assert "lane rule (unit): retries are set per lane by catalog_testing" in run.output
+    assert "lane rule (unit): retries are set per lane by testlanes" in run.output
 
 
 def test_a_timed_out_test_is_not_retried(

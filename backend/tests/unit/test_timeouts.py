@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from catalog_testing.inner_runs import run_in_lane
+from testlanes.inner_runs import run_in_lane
 
 pytest_plugins = ["pytester"]
 

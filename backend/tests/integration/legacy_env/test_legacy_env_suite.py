@@ -2,7 +2,7 @@
 
 It declares no services marker and builds its connections from DATABASE_URL and POSTGRES_*
 itself. It runs unchanged because the integration lane's conftest exports this process's
-database into those variables before importing the module (catalog_testing.adopt_environment).
+database into those variables before importing the module (testlanes.adopt_environment).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""catalog.devdb.EmbeddedPostgres: throwaway clusters from the machine's server binaries."""
+"""embedded_postgres.EmbeddedPostgres: throwaway clusters from the machine's server binaries."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ import psycopg
 import pytest
 
 from catalog import migrations
-from catalog.devdb import (
+from embedded_postgres import (
     EmbeddedPostgres,
     EmbeddedPostgresError,
     find_bindir,
@@ -179,7 +179,7 @@ def test_a_killed_owner_process_takes_its_server_down(pg_template_dir: Path) -> 
         f"""
         import os, signal
         from pathlib import Path
-        from catalog.devdb import EmbeddedPostgres
+        from embedded_postgres import EmbeddedPostgres
         pg = EmbeddedPostgres(template=Path({str(pg_template_dir)!r})).start()
         print((pg.data_dir / "postmaster.pid").read_text().splitlines()[0], flush=True)
         os.kill(os.getpid(), signal.SIGKILL)

@@ -8,13 +8,13 @@ import psycopg
 import pytest
 from psycopg import sql
 
-from catalog_testing.postgres import (
+from testlanes.postgres import (
     PostgresService,
     _claim,
     connect_or_explain,
     drop_leftover_databases,
 )
-from catalog_testing.settings import TEST_DB_PREFIX
+from testlanes.config import TEST_DB_PREFIX
 
 # Sweeps the server: other live processes' databases must survive it (that is under test).
 pytestmark = [pytest.mark.services("postgres"), pytest.mark.manages_databases]

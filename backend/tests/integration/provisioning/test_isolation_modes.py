@@ -1,4 +1,4 @@
-"""The catalog_testing plugin end to end: child pytest runs in each provisioning mode.
+"""The testlanes plugin end to end: child pytest runs in each provisioning mode.
 
 Each scenario runs a small generated suite in a child process (one run per scenario, several
 assertions on its outcomes) so that mode selection happens exactly as in a real test process.
@@ -13,15 +13,15 @@ import psycopg
 import pytest
 from psycopg import sql
 
-from catalog_testing.plugin import registry
-from catalog_testing.postgres import PostgresService
-from catalog_testing.runner import PytestRun, clean_env, run_pytest
-from catalog_testing.settings import TestSettings
+from testlanes.registry import registry
+from testlanes.postgres import PostgresService
+from testlanes.runner import PytestRun, clean_env, run_pytest
+from testlanes.config import TestSettings
 
 pytestmark = pytest.mark.services("postgres")
 
 ADOPTING_CONFTEST = """
-from catalog_testing.plugin import adopt_environment
+from testlanes.plugin import adopt_environment
 
 def pytest_collect_file(file_path, parent):
     adopt_environment(parent.config, file_path)
@@ -150,9 +150,9 @@ def test_an_unreachable_shared_server_fails_within_seconds_naming_service_and_ad
     env = clean_env(
         {
             "DATABASE_URL": "postgresql+psycopg://tester@10.255.255.1:5432/catalog",
-            "CATALOG_POSTGRES_VERSION": "15",
-            "CATALOG_TEST_CONNECT_TIMEOUT": "2",
-            "CATALOG_TEST_LOCK_DIR": str(tmp_path / "locks"),
+            "TEST_POSTGRES_VERSION": "15",
+            "TEST_CONNECT_TIMEOUT": "2",
+            "TEST_LOCK_DIR": str(tmp_path / "locks"),
         },
         cache_dir=settings.cache_dir,
     )
@@ -174,7 +174,7 @@ def test_a_shared_server_without_a_declared_version_is_refused(
     run = run_pytest([str(suite / "declared" / "test_declared.py")], cwd=tmp_path, env=env)
 
     assert run.returncode != 0
-    assert "CATALOG_POSTGRES_VERSION must declare the server's version" in run.stdout
+    assert "TEST_POSTGRES_VERSION must declare the server's version" in run.stdout
 
 
 def test_a_shared_server_of_another_version_than_declared_is_refused(
@@ -182,14 +182,14 @@ def test_a_shared_server_of_another_version_than_declared_is_refused(
 ) -> None:
     suite = _write_suite(tmp_path, adopting=False)
     env = clean_env(
-        {"DATABASE_URL": postgres_service.url, "CATALOG_POSTGRES_VERSION": "9.6"},
+        {"DATABASE_URL": postgres_service.url, "TEST_POSTGRES_VERSION": "9.6"},
         cache_dir=settings.cache_dir,
     )
 
     run = run_pytest([str(suite / "declared" / "test_declared.py")], cwd=tmp_path, env=env)
 
     assert run.returncode != 0
-    assert "CATALOG_POSTGRES_VERSION='9.6' but the server" in run.stdout
+    assert "TEST_POSTGRES_VERSION='9.6' but the server" in run.stdout
 
 
 def _can_create_databases(postgres_service: PostgresService) -> bool:
@@ -216,9 +216,9 @@ def test_slot_mode_clones_a_database_per_process_and_drops_leftovers_and_itself(
     env = clean_env(
         {
             "DATABASE_URL": postgres_service.url,
-            "CATALOG_POSTGRES_VERSION": server_version,
-            "CATALOG_TEST_ISOLATION": "slot",
-            "CATALOG_TEST_SLOT": "991",
+            "TEST_POSTGRES_VERSION": server_version,
+            "TEST_ISOLATION": "slot",
+            "TEST_SLOT": "991",
         },
         cache_dir=settings.cache_dir,
     )
@@ -251,8 +251,8 @@ def test_serial_mode_uses_the_shared_database_under_the_lock(
     env = clean_env(
         {
             "DATABASE_URL": empty_database_url,
-            "CATALOG_POSTGRES_VERSION": server_version,
-            "CATALOG_TEST_LOCK_DIR": str(lock_dir),
+            "TEST_POSTGRES_VERSION": server_version,
+            "TEST_LOCK_DIR": str(lock_dir),
         },
         cache_dir=settings.cache_dir,
     )

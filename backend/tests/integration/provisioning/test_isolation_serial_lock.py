@@ -1,4 +1,4 @@
-"""catalog_testing.locks.ServiceLock: the serial-mode lock, exercised across real processes."""
+"""testlanes.locks.ServiceLock: the serial-mode lock, exercised across real processes."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from catalog_testing.locks import ServiceLock, ServiceLockTimeout, lock_path_for
-from catalog_testing.runner import clean_env
+from testlanes.locks import ServiceLock, ServiceLockTimeout, lock_path_for
+from testlanes.runner import clean_env
 
 URL = "postgresql+psycopg://tester:secret@db.example:5432/catalog"
 
@@ -21,7 +21,7 @@ HOLD_AND_RECORD = textwrap.dedent(
     """
     import json, os, sys, time
     from pathlib import Path
-    from catalog_testing.locks import ServiceLock
+    from testlanes.locks import ServiceLock
     lock_dir, out = Path(sys.argv[1]), Path(sys.argv[2])
     with ServiceLock("postgres", sys.argv[3], lock_dir=lock_dir, timeout=60):
         start = time.monotonic()
@@ -58,7 +58,7 @@ def test_a_waiter_says_which_service_and_lock_it_waits_for_and_who_holds_it(
         """
         import sys
         from pathlib import Path
-        from catalog_testing.locks import ServiceLock
+        from testlanes.locks import ServiceLock
         ServiceLock("postgres", sys.argv[2], lock_dir=Path(sys.argv[1]), timeout=1).acquire()
         """
     )
@@ -84,9 +84,7 @@ def test_waiting_longer_than_the_timeout_ends_in_a_clear_error(tmp_path: Path) -
         contender = ServiceLock(
             "postgres", URL, lock_dir=tmp_path, timeout=0.3, announce=lambda _msg: None
         )
-        with pytest.raises(
-            ServiceLockTimeout, match=r"gave up after 0 s .*CATALOG_TEST_LOCK_TIMEOUT"
-        ):
+        with pytest.raises(ServiceLockTimeout, match=r"gave up after 0 s .*TEST_LOCK_TIMEOUT"):
             contender.acquire()
 
 
@@ -95,7 +93,7 @@ def test_a_killed_holder_releases_the_lock(tmp_path: Path) -> None:
         """
         import os, signal, sys
         from pathlib import Path
-        from catalog_testing.locks import ServiceLock
+        from testlanes.locks import ServiceLock
         ServiceLock("postgres", sys.argv[2], lock_dir=Path(sys.argv[1]), timeout=5).acquire()
         os.kill(os.getpid(), signal.SIGKILL)
         """

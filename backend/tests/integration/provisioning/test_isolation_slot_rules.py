@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 from psycopg import sql
 
-from catalog_testing.plugin import registry
-from catalog_testing.postgres import PostgresService, _claim
-from catalog_testing.runner import PytestRun, clean_env, run_pytest
-from catalog_testing.settings import TEST_DB_PREFIX
+from testlanes.registry import registry
+from testlanes.postgres import PostgresService, _claim
+from testlanes.runner import PytestRun, clean_env, run_pytest
+from testlanes.config import TEST_DB_PREFIX
 
 pytestmark = [pytest.mark.services("postgres"), pytest.mark.manages_databases]
 
@@ -105,12 +105,12 @@ def slot_run(
     env = clean_env(
         {
             "DATABASE_URL": service.url,
-            "CATALOG_POSTGRES_VERSION": str(row[1]).split()[0],
-            "CATALOG_TEST_ISOLATION": "slot",
+            "TEST_POSTGRES_VERSION": str(row[1]).split()[0],
+            "TEST_ISOLATION": "slot",
             # The sibling's slot number, so the child derives the sibling's name from its own.
-            "CATALOG_TEST_SLOT": "993",
-            "CATALOG_TEST_LANE": "integration",
-            "CATALOG_TEST_STRICT": "1",
+            "TEST_SLOT": "993",
+            "TEST_LANE": "integration",
+            "TEST_STRICT": "1",
         },
         cache_dir=registry(request.config).settings.cache_dir,
     )

@@ -1,9 +1,10 @@
 """Retries for the integration lane only, and every retry reported as a flake.
 
 Pants 2.17 cannot retry tests, so pytest-rerunfailures does, configured here and nowhere else:
-at most ``MAX_RERUNS`` extra attempts, only when ``CATALOG_TEST_LANE=integration``, never when
-``CATALOG_TEST_STRICT=1``. Per-test ``@pytest.mark.flaky`` markers are refused, so no test can
-opt into retries behind the lane's back (the unit and contract lanes never retry).
+as many extra attempts as the lane's ``retries`` in lanes.toml (``TEST_LANE_RETRIES``; the
+integration lane has 2, the others none), never with ``TEST_STRICT=1``. Per-test
+``@pytest.mark.flaky`` markers are refused, so no test can opt into retries behind the lane's
+back. A declared service found down is an outage, not a flake: it is never retried.
 
 A test that needed a retry is never shown as a plain pass:
 
@@ -11,8 +12,8 @@ A test that needed a retry is never shown as a plain pass:
   and a ``FLAKY`` section lists test id, attempts and the first error;
 - JUnit XML: its ``<testcase>`` carries ``<property name="attempts">`` and ``first_error``
   (rerunfailures writes one testcase per attempt, all looking like passes; the superseded
-  attempts are dropped so each test appears once). ``build-support/ci/junit_reports.py`` reads
-  them for the tally and the CI summary.
+  attempts are dropped so each test appears once). testlanes.reporting reads them for the
+  tally and the CI summary.
 """
 
 from __future__ import annotations
@@ -25,10 +26,10 @@ from typing import Any
 import pytest
 from _pytest.junitxml import xml_key
 
-from catalog_testing.lane_rules import INTEGRATION, LaneRuleError, lane_of
+from testlanes.lane_policy import STRICT_VAR, LanePolicy
+from testlanes.lane_rules import LaneRuleError
+from testlanes.outages import OUTAGE_PREFIX
 
-STRICT_VAR = "CATALOG_TEST_STRICT"
-MAX_RERUNS = 2
 ATTEMPTS_PROPERTY = "attempts"
 FIRST_ERROR_PROPERTY = "first_error"
 
@@ -41,16 +42,8 @@ NEVER_RETRY: tuple[str, ...] = (
     r"^Failed: cannot provision ",
     r"but does not declare it: add",
     r"left rows behind",
+    rf"^Failed: {OUTAGE_PREFIX}",
 )
-
-
-def strict(env: Mapping[str, str] | None = None) -> bool:
-    return (os.environ if env is None else env).get(STRICT_VAR, "") not in ("", "0")
-
-
-def reruns_for(env: Mapping[str, str] | None = None) -> int:
-    """How many extra attempts a failing test gets in this process."""
-    return MAX_RERUNS if lane_of(env) == INTEGRATION and not strict(env) else 0
 
 
 def _one_line(report: pytest.TestReport, limit: int = 300) -> str:
@@ -74,7 +67,7 @@ class FlakyReporter:
     """pytest plugin object: records retried tests and reports them."""
 
     config: pytest.Config
-    reruns: int
+    policy: LanePolicy
     retried: dict[str, Retried] = field(default_factory=dict)
     _superseded: dict[str, set[int]] = field(default_factory=dict)
     _stale_testcases: list[Any] = field(default_factory=list)
@@ -83,8 +76,8 @@ class FlakyReporter:
     def pytest_runtest_setup(self, item: pytest.Item) -> None:
         if item.get_closest_marker("flaky"):
             raise LaneRuleError(
-                f"lane rule ({lane_of() or 'none'}): retries are set per lane by catalog_testing "
-                f"(integration only, at most {MAX_RERUNS}, none with {STRICT_VAR}=1); remove "
+                f"lane rule ({self.policy.lane}): retries are set per lane in lanes.toml "
+                f"({self.policy.retries} here, none with {STRICT_VAR}=1); remove "
                 f"@pytest.mark.flaky and fix the test"
             )
 
@@ -169,14 +162,13 @@ class FlakyReporter:
             )
 
 
-def register(config: pytest.Config) -> FlakyReporter | None:
-    """Called from catalog_testing.plugin's pytest_configure."""
-    if not hasattr(config.option, "reruns"):
-        return None  # pytest-rerunfailures is not installed (or disabled with -p no:)
-    reruns = reruns_for()
-    config.option.reruns = reruns
+def register(config: pytest.Config, policy: LanePolicy | None) -> FlakyReporter | None:
+    """Called from testlanes.plugin's pytest_configure."""
+    if policy is None or not hasattr(config.option, "reruns"):
+        return None  # no lane, or pytest-rerunfailures is not installed (or disabled with -p no:)
+    config.option.reruns = policy.retries
     config.option.force_reruns = None
     config.option.rerun_except = [*(config.option.rerun_except or ()), *NEVER_RETRY]
-    reporter = FlakyReporter(config, reruns)
-    config.pluginmanager.register(reporter, "catalog_retries")
+    reporter = FlakyReporter(config, policy)
+    config.pluginmanager.register(reporter, "testlanes_retries")
     return reporter

@@ -116,7 +116,7 @@ class ServiceLock:
             holder = _describe_holder(self.holder_path)
             if holder != last_holder:
                 self._announce(
-                    f"[catalog-tests] pid {os.getpid()} waiting for the {self.service} serial lock "
+                    f"[testlanes] pid {os.getpid()} waiting for the {self.service} serial lock "
                     f"({self.identity}, lock file {self.path}), {holder}"
                 )
                 last_holder = holder
@@ -126,15 +126,15 @@ class ServiceLock:
                     f"gave up after {self.timeout:.0f} s waiting for the {self.service} serial "
                     f"lock "
                     f"{self.path} ({self.identity}), {holder}. Another test process is using the "
-                    f"shared {self.service}; raise CATALOG_TEST_LOCK_TIMEOUT, or use "
-                    f"CATALOG_TEST_ISOLATION=slot to share it without waiting"
+                    f"shared {self.service}; raise TEST_LOCK_TIMEOUT, or use "
+                    f"TEST_ISOLATION=slot to share it without waiting"
                 )
             try:
                 self._lock.acquire(timeout=min(remaining, _ANNOUNCE_EVERY))
             except Timeout:
                 continue
             self._announce(
-                f"[catalog-tests] pid {os.getpid()} got the {self.service} serial lock after "
+                f"[testlanes] pid {os.getpid()} got the {self.service} serial lock after "
                 f"{time.monotonic() - start:.1f} s"
             )
             return

@@ -12,8 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from catalog_testing.lane_rules import LANE_VAR
-from catalog_testing.retries import STRICT_VAR
+from testlanes.lane_policy import LANE_VAR, MAY_TOUCH_VAR, RETRIES_VAR, STRICT_VAR, LanePolicy
 
 
 @dataclass
@@ -42,15 +41,17 @@ class InnerRun:
 def run_in_lane(
     pytester: pytest.Pytester,
     monkeypatch: pytest.MonkeyPatch,
-    lane: str | None,
+    lane: LanePolicy | None,
     *args: str,
     strict: bool = False,
 ) -> InnerRun:
     """Run the test files already written into ``pytester`` with our plugin, as ``lane``."""
-    if lane is None:
-        monkeypatch.delenv(LANE_VAR, raising=False)
-    else:
-        monkeypatch.setenv(LANE_VAR, lane)
+    for var in (LANE_VAR, MAY_TOUCH_VAR, RETRIES_VAR):
+        monkeypatch.delenv(var, raising=False)
+    if lane is not None:
+        monkeypatch.setenv(LANE_VAR, lane.lane)
+        monkeypatch.setenv(MAY_TOUCH_VAR, lane.may_touch)
+        monkeypatch.setenv(RETRIES_VAR, str(lane.retries))
     if strict:
         monkeypatch.setenv(STRICT_VAR, "1")
     else:
@@ -58,7 +59,7 @@ def run_in_lane(
     junit = pytester.path / "junit.xml"
     result = pytester.runpytest_inprocess(
         "-p",
-        "catalog_testing.plugin",
+        "testlanes.plugin",
         "-p",
         "no:cacheprovider",
         # As strict as pyproject.toml makes the real lanes.

@@ -1,16 +1,18 @@
 """Lane rules, enforced while each test runs (setup, call and teardown).
 
-``unit`` and ``contract`` tests may not open network sockets (TCP or Unix), start subprocesses or
-touch a database: such a test fails with ``lane rule (<lane>): ...`` naming the rule and the fix.
-``integration`` tests may reach only the services they declare with ``pytest.mark.services``:
+Tests of a lane that may touch nothing (``unit``, ``contract``) may not open network sockets (TCP
+or Unix), start subprocesses or touch a database: such a test fails with ``lane rule (<lane>):
+...`` naming the rule and the fix. Tests of a lane that may touch services (``integration``)
+reach only the services they declare (``pytest.mark.services`` or the directory's BUILD):
 the addresses of undeclared services are hidden from ``os.environ`` while the test runs, and
 connecting to one of them fails the test. In slot mode they may also reach only their own
 databases on the shared server: connecting to another slot's database, the template or the
-database DATABASE_URL names fails the test (tests of the isolation machinery itself opt out with
+database TEST_POSTGRES_URL names fails the test (tests of the isolation machinery itself opt out with
 ``pytest.mark.manages_databases``).
 
-The lane comes from ``CATALOG_TEST_LANE``, which each lane's BUILD file sets; without it (a bare
-``pytest`` run, or a child pytest started by a test) no rule applies.
+The lane and its policy come from lane_policy.LanePolicy (set by the BUILD macros from
+lanes.toml); without ``TEST_LANE`` (a bare ``pytest`` run, or a child pytest started by a test)
+no rule applies.
 
 A violation is recorded as well as raised, so a test that catches the error (code under test that
 turns every exception into "service down", say) still fails with the rule's message.
@@ -33,56 +35,35 @@ import pytest
 import pytest_socket
 from pytest_socket import SocketBlockedError
 
-if TYPE_CHECKING:
-    from catalog_testing.plugin import Registry
+from testlanes import guards
+from testlanes.config import URL_VARS
+from testlanes.exports import INDEX_PREFIX_NAME, POSTGRES_NAMES, SEARCH_URL_NAMES
+from testlanes.lane_policy import LanePolicy
+from testlanes.markers import declared_services
 
-LANE_VAR = "CATALOG_TEST_LANE"
-PURE_LANES = ("unit", "contract")
-INTEGRATION = "integration"
+if TYPE_CHECKING:
+    from testlanes.registry import Registry
+
 
 SOCKETS = "may not open network sockets"
 SUBPROCESSES = "may not start subprocesses"
 DATABASES = "may not touch a database"
 SERVICES = "may not declare services"
+_SERVICE_LANE = "a lane that may touch services (lanes.toml)"
 _FIXES = {
-    SOCKETS: "move this test to the integration lane and declare the service",
-    SUBPROCESSES: "move this test to the integration lane",
-    DATABASES: (
-        'move this test to the integration lane and declare pytest.mark.services("postgres")'
-    ),
-    SERVICES: "move this test to the integration lane",
+    SOCKETS: f"move this test to {_SERVICE_LANE} and declare the service",
+    SUBPROCESSES: f"move this test to {_SERVICE_LANE}",
+    DATABASES: f'move this test to {_SERVICE_LANE} and declare pytest.mark.services("postgres")',
+    SERVICES: f"move this test to {_SERVICE_LANE}",
 }
 
-# What each service's fixtures export; hidden from tests that do not declare the service.
+# Where each service's address can be read; hidden from tests that do not declare the service.
 SERVICE_ENV: dict[str, tuple[str, ...]] = {
-    "postgres": (
-        "DATABASE_URL",
-        "POSTGRES_HOST",
-        "POSTGRES_PORT",
-        "POSTGRES_DB",
-        "POSTGRES_USER",
-        "POSTGRES_PASSWORD",
-        "PGHOST",
-        "PGPORT",
-        "PGDATABASE",
-        "PGUSER",
-        "PGPASSWORD",
-    ),
-    "opensearch": ("OPENSEARCH_URL",),
-    "elasticsearch": ("ELASTICSEARCH_URL",),
+    "postgres": (*POSTGRES_NAMES, URL_VARS["postgres"]),
+    "opensearch": (SEARCH_URL_NAMES["opensearch"], URL_VARS["opensearch"]),
+    "elasticsearch": (SEARCH_URL_NAMES["elasticsearch"], URL_VARS["elasticsearch"]),
 }
-_SEARCH_ENV = ("INDEX_PREFIX",)  # shared by both search services
-
-# Audit events (PEP 578) that start another program. There is no well-kept pytest plugin that
-# blocks subprocesses, and monkeypatching subprocess/os misses callers that bound the functions
-# at import time; audit events are raised by the interpreter itself for every route (subprocess,
-# os.system, os.exec*, os.posix_spawn*, os.spawn*, fork), whoever calls them.
-_PROCESS_EVENTS = frozenset(
-    {"subprocess.Popen", "os.system", "os.exec", "os.posix_spawn", "os.spawn", "os.fork"}
-    | {"os.forkpty"}
-)
-_SOCKET_EVENTS = frozenset({"socket.connect", "socket.bind"})
-_WATCHED = _PROCESS_EVENTS | _SOCKET_EVENTS
+_SEARCH_ENV = (INDEX_PREFIX_NAME,)  # shared by both search services
 
 
 class LaneRuleError(RuntimeError):
@@ -94,9 +75,9 @@ def rule_message(lane: str, rule: str, detail: str = "") -> str:
     return f"{message} (attempted: {detail})" if detail else message
 
 
-def service_message(service: str, detail: str) -> str:
+def service_message(lane: str, service: str, detail: str) -> str:
     return (
-        f"lane rule ({INTEGRATION}): tests may reach only the services they declare; this test "
+        f"lane rule ({lane}): tests may reach only the services they declare; this test "
         f"did not declare {service!r} but {detail}: add "
         f'pytestmark = pytest.mark.services("{service}") to its module'
     )
@@ -111,62 +92,6 @@ def slot_message(dbname: str, own: str | None) -> str:
     )
 
 
-# --- process-wide hooks (installed once, dispatch to the innermost running session) -----------
-
-# Sessions whose test is running right now; pytester runs sessions inside sessions.
-_ACTIVE: list[LaneRules] = []
-_installed = False
-# Above zero while the fixtures themselves connect (provisioning reaches the maintenance database).
-_fixture_connections = 0
-
-
-@contextlib.contextmanager
-def fixtures_connecting() -> Iterator[None]:
-    """The fixtures, not the test, are connecting: the slot database rule does not apply."""
-    global _fixture_connections
-    _fixture_connections += 1
-    try:
-        yield
-    finally:
-        _fixture_connections -= 1
-
-
-def _audit(event: str, args: tuple[Any, ...]) -> None:
-    if event in _WATCHED and _ACTIVE:
-        _ACTIVE[-1].on_audit(event, args)
-
-
-def _guard_database(params: Mapping[str, Any]) -> None:
-    if _ACTIVE:
-        _ACTIVE[-1].on_database(params)
-
-
-def _install_process_hooks() -> None:
-    """Once per process: audit hooks cannot be removed, so they dispatch to whoever is active."""
-    global _installed
-    if _installed:
-        return
-    _installed = True
-    sys.addaudithook(_audit)
-    # libpq opens its sockets in C, out of reach of pytest-socket and the audit hook: guard the
-    # one classmethod every psycopg 3 connect (sync, async, SQLAlchemy's) passes its params to.
-    sync_params = psycopg.Connection._get_connection_params.__func__
-    async_params = psycopg.AsyncConnection._get_connection_params.__func__
-
-    def get_params(cls: type, conninfo: str, **kwargs: Any) -> Any:
-        params = sync_params(cls, conninfo, **kwargs)
-        _guard_database(params)
-        return params
-
-    async def aget_params(cls: type, conninfo: str, **kwargs: Any) -> Any:
-        params = await async_params(cls, conninfo, **kwargs)
-        _guard_database(params)
-        return params
-
-    psycopg.Connection._get_connection_params = classmethod(get_params)  # type: ignore[method-assign,assignment]
-    psycopg.AsyncConnection._get_connection_params = classmethod(aget_params)  # type: ignore[method-assign,assignment]
-
-
 # --- per-session rules -------------------------------------------------------------------------
 
 
@@ -175,43 +100,12 @@ def _describe_args(args: Iterable[Any], limit: int = 120) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
-def _loopback(host: str) -> bool:
-    return host in ("localhost", "127.0.0.1", "::1", "")
-
-
-def _is_ip(host: str) -> bool:
-    try:
-        ipaddress.ip_address(host)
-    except ValueError:
-        return False
-    return True
-
-
-def _connect_address(params: Mapping[str, Any]) -> tuple[str, str]:
-    """Where a psycopg connect with ``params`` goes, with libpq's environment defaults."""
-    host = str(params.get("host") or os.environ.get("PGHOST") or "localhost")
-    port = str(params.get("port") or os.environ.get("PGPORT") or "5432")
-    return host, port
-
-
-def _url_address(url: str) -> tuple[str, str]:
-    parts = urlsplit(url)
-    return parts.hostname or "localhost", str(parts.port or 5432)
-
-
-def _same_address(a: tuple[str, str], b: tuple[str, str]) -> bool:
-    return _same_host(a[0], b[0]) and a[1] == b[1]
-
-
-def _same_host(a: str, b: str) -> bool:
-    return a == b or (_loopback(a) and _loopback(b))
-
-
 class LaneRules:
     """The rules of one pytest session's lane; a pytest plugin object."""
 
-    def __init__(self, lane: str, registry: Registry | None = None) -> None:
-        self.lane = lane
+    def __init__(self, policy: LanePolicy, registry: Registry | None = None) -> None:
+        self.policy = policy
+        self.lane = policy.lane
         self.registry = registry
         self.item: pytest.Item | None = None
         self.declared: frozenset[str] = frozenset()
@@ -222,7 +116,7 @@ class LaneRules:
 
     @property
     def pure(self) -> bool:
-        return self.lane in PURE_LANES
+        return self.policy.pure
 
     # --- violations ----------------------------------------------------------------------------
 
@@ -237,7 +131,7 @@ class LaneRules:
 
     def on_audit(self, event: str, args: tuple[Any, ...]) -> None:
         if self.pure:
-            if event in _PROCESS_EVENTS:
+            if event in guards.PROCESS_EVENTS:
                 shown = args[1] if event == "subprocess.Popen" else args[:2]
                 raise self.broken(SUBPROCESSES, f"{event} {_describe_args([shown])}")
             sock, address = args[0], args[1]
@@ -249,15 +143,19 @@ class LaneRules:
             host, port = str(args[1][0]), int(args[1][1])
             service = self._search_service_at(host, port)
             if service and service not in self.declared:
-                raise self.violation(service_message(service, f"connected to {host}:{port}"))
+                raise self.violation(
+                    service_message(self.lane, service, f"connected to {host}:{port}")
+                )
 
     def on_database(self, params: Mapping[str, Any]) -> None:
-        host, port = _connect_address(params)
+        host, port = guards.connect_address(params)
         target = f"{host}:{port}"
         if self.pure:
             raise self.broken(DATABASES, f"psycopg connect to {target}/{params.get('dbname', '')}")
         if "postgres" not in self.declared and self._is_postgres_service(params):
-            raise self.violation(service_message("postgres", f"connected to it at {target}"))
+            raise self.violation(
+                service_message(self.lane, "postgres", f"connected to it at {target}")
+            )
         problem = self._foreign_database(params)
         if problem:
             raise self.violation(problem)
@@ -267,14 +165,16 @@ class LaneRules:
         reg = self.registry
         if (
             reg is None
-            or _fixture_connections
+            or guards.fixture_connections
             or reg.settings.isolation != "slot"
             or "postgres" not in reg.settings.urls
             or self.item is None
             or self.item.get_closest_marker("manages_databases")
         ):
             return None
-        if not _same_address(_url_address(reg.settings.urls["postgres"]), _connect_address(params)):
+        if not guards.same_address(
+            guards.url_address(reg.settings.urls["postgres"]), guards.connect_address(params)
+        ):
             return None
         # libpq's own default when no database is named: PGDATABASE, else the user name.
         dbname = str(
@@ -301,17 +201,17 @@ class LaneRules:
         service = self.registry.provisioned_postgres()
         if service is not None:
             urls.append(service.url)
-        return [_url_address(url) for url in urls]
+        return [guards.url_address(url) for url in urls]
 
     def _is_postgres_service(self, params: Mapping[str, Any]) -> bool:
-        target = _connect_address(params)
-        return any(_same_address(address, target) for address in self._postgres_addresses())
+        target = guards.connect_address(params)
+        return any(guards.same_address(address, target) for address in self._postgres_addresses())
 
     def _search_service_at(self, host: str, port: int) -> str | None:
         if self._search_addresses is None:
             return None
         return self._search_addresses.get((host, port)) or (
-            self._search_addresses.get(("127.0.0.1", port)) if _loopback(host) else None
+            self._search_addresses.get(("127.0.0.1", port)) if guards.loopback(host) else None
         )
 
     def _resolve_search_services(self) -> dict[tuple[str, int], str]:
@@ -324,9 +224,9 @@ class LaneRules:
             if not parts.hostname:
                 continue
             port = parts.port or (443 if parts.scheme == "https" else 80)
-            host = "127.0.0.1" if _loopback(parts.hostname) else parts.hostname
+            host = "127.0.0.1" if guards.loopback(parts.hostname) else parts.hostname
             addresses[(host, port)] = name
-            if _is_ip(host):
+            if guards.is_ip(host):
                 continue
             try:
                 infos = socket.getaddrinfo(host, port, proto=socket.IPPROTO_TCP)
@@ -392,24 +292,22 @@ class LaneRules:
     # --- pytest hooks --------------------------------------------------------------------------
 
     def pytest_sessionstart(self, session: pytest.Session) -> None:
-        if self.lane == INTEGRATION:
+        if not self.pure:
             self._search_addresses = self._resolve_search_services()
 
     # A plain implementation, not a wrapper: it runs after every wrapper has set up (logging,
     # capture) and before pytest-socket's and the fixtures' setup, and it may raise.
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_setup(self, item: pytest.Item) -> None:
-        from catalog_testing.plugin import declared_services
-
         self.item = item
         self.declared = frozenset(declared_services(item))
         self.violations = []
         if self.pure:
             self._block_sockets()
-        elif self.lane == INTEGRATION:
+        elif not self.pure:
             self._hide_undeclared_env()
-        _ACTIVE.append(self)
-        problems = static_violations(item, self.lane, self.declared)
+        guards.ACTIVE.append(self)
+        problems = static_violations(item, self.policy, self.declared)
         if problems:
             raise self.violation("\n".join(problems))
 
@@ -422,7 +320,7 @@ class LaneRules:
 
     def _deactivate(self) -> None:
         with contextlib.suppress(ValueError):
-            _ACTIVE.remove(self)
+            guards.ACTIVE.remove(self)
         self._unblock_sockets()
         self._restore_env()
         self.item = None
@@ -447,10 +345,11 @@ class LaneRules:
         return report
 
 
-def static_violations(item: pytest.Item, lane: str, declared: Iterable[str]) -> list[str]:
+def static_violations(item: pytest.Item, policy: LanePolicy, declared: Iterable[str]) -> list[str]:
     """Rules a test breaks by how it is written, before it runs."""
     found = []
-    if lane in PURE_LANES:
+    lane = policy.lane
+    if policy.pure:
         declared = sorted(declared)
         if declared:
             found.append(rule_message(lane, SERVICES, f"services({', '.join(declared)})"))
@@ -461,16 +360,13 @@ def static_violations(item: pytest.Item, lane: str, declared: Iterable[str]) -> 
     return found
 
 
-def lane_of(env: Mapping[str, str] | None = None) -> str:
-    return (os.environ if env is None else env).get(LANE_VAR, "")
-
-
-def register(config: pytest.Config, registry: Registry | None) -> LaneRules | None:
-    """Called from catalog_testing.plugin's pytest_configure."""
-    lane = lane_of()
-    if lane not in (*PURE_LANES, INTEGRATION):
+def register(
+    config: pytest.Config, policy: LanePolicy | None, registry: Registry | None
+) -> LaneRules | None:
+    """Called from testlanes.plugin's pytest_configure."""
+    if policy is None:
         return None
-    _install_process_hooks()
-    rules = LaneRules(lane, registry)
-    config.pluginmanager.register(rules, "catalog_lane_rules")
+    guards.install_process_hooks()
+    rules = LaneRules(policy, registry)
+    config.pluginmanager.register(rules, "testlanes_lane_rules")
     return rules

@@ -1,6 +1,7 @@
 """Shared OpenSearch / Elasticsearch servers for one test process.
 
-serial: the cross-process lock per server, indices under the prefix ``catalog_test_``.
+serial: the cross-process lock per server (an flock: one machine only, since search engines
+        have no lock of their own), indices under the prefix ``tl_test_``.
 slot:   no lock; every index this process creates starts with its own slot prefix, and indices
         under that prefix are deleted when the process starts (a killed run's) and ends.
 """
@@ -12,15 +13,19 @@ from collections.abc import Callable
 
 import httpx
 
-from catalog_testing.locks import ServiceLock
-from catalog_testing.settings import (
-    TEST_DB_PREFIX,
+from testlanes.exports import INDEX_PREFIX_NAME, SEARCH_URL_NAMES
+from testlanes.locks import ServiceLock
+from testlanes.config import (
     URL_VARS,
     VERSION_VARS,
     ConfigError,
     TestSettings,
     version_matches,
 )
+
+
+# Every index a test creates starts with this (the app reads its prefix from INDEX_PREFIX_NAME).
+INDEX_PREFIX = "tl_test_"
 
 
 class SearchServiceUnavailable(Exception):
@@ -36,8 +41,7 @@ class SearchService:
         self._exit = contextlib.ExitStack()
 
     def env_exports(self) -> dict[str, str]:
-        # INDEX_PREFIX is what catalog.settings.Settings reads.
-        return {URL_VARS[self.name]: self.url, "INDEX_PREFIX": self.index_prefix}
+        return {SEARCH_URL_NAMES[self.name]: self.url, INDEX_PREFIX_NAME: self.index_prefix}
 
     def delete_indices(self, client: httpx.Client) -> list[str]:
         """Delete this process's indices by name (ES 8 refuses wildcard deletes by default)."""
@@ -70,7 +74,7 @@ def provision_search(
             f"it is part of the test cache key"
         )
     slot = settings.isolation == "slot"
-    prefix = f"{TEST_DB_PREFIX}{settings.slot_suffix()}_" if slot else TEST_DB_PREFIX
+    prefix = f"{INDEX_PREFIX}{settings.slot_suffix()}_" if slot else INDEX_PREFIX
     service = SearchService(name, url, prefix)
     client = service._exit.enter_context(_client(url, settings.connect_timeout))
     try:

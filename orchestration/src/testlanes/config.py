@@ -1,4 +1,6 @@
-"""The test environment as configured by environment variables (see the package docstring)."""
+"""The test environment as configured by environment variables (see the package docstring).
+
+Read once, in ``pytest_configure``, before the plugin exports anything itself."""
 
 from __future__ import annotations
 
@@ -15,26 +17,27 @@ SERVICES = ("postgres", "opensearch", "elasticsearch")
 Service = Literal["postgres", "opensearch", "elasticsearch"]
 Isolation = Literal["serial", "slot"]
 
+# A shared server for the TESTS: never the application's own DATABASE_URL & co., which the
+# plugin exports to the suite (see exports.py) and which therefore mean "this process's database".
 URL_VARS: dict[str, str] = {
-    "postgres": "DATABASE_URL",
-    "opensearch": "OPENSEARCH_URL",
-    "elasticsearch": "ELASTICSEARCH_URL",
+    "postgres": "TEST_POSTGRES_URL",
+    "opensearch": "TEST_OPENSEARCH_URL",
+    "elasticsearch": "TEST_ELASTICSEARCH_URL",
 }
 VERSION_VARS: dict[str, str] = {
-    "postgres": "CATALOG_POSTGRES_VERSION",
-    "opensearch": "CATALOG_OPENSEARCH_VERSION",
-    "elasticsearch": "CATALOG_ELASTICSEARCH_VERSION",
+    "postgres": "TEST_POSTGRES_VERSION",
+    "opensearch": "TEST_OPENSEARCH_VERSION",
+    "elasticsearch": "TEST_ELASTICSEARCH_VERSION",
 }
-ISOLATION_VAR = "CATALOG_TEST_ISOLATION"
-SLOT_VAR = "CATALOG_TEST_SLOT"
+ISOLATION_VAR = "TEST_ISOLATION"
+SLOT_VAR = "TEST_SLOT"
 XDIST_VAR = "PYTEST_XDIST_WORKER"
-LOCK_DIR_VAR = "CATALOG_TEST_LOCK_DIR"
-LOCK_TIMEOUT_VAR = "CATALOG_TEST_LOCK_TIMEOUT"
-CACHE_DIR_VAR = "CATALOG_TEST_CACHE_DIR"
-CONNECT_TIMEOUT_VAR = "CATALOG_TEST_CONNECT_TIMEOUT"
-
-# Every name a slot/scratch database of ours starts with; the leftover sweep only looks at these.
-TEST_DB_PREFIX = "catalog_test_"
+LOCK_DIR_VAR = "TEST_LOCK_DIR"
+LOCK_TIMEOUT_VAR = "TEST_LOCK_TIMEOUT"
+CACHE_DIR_VAR = "TEST_CACHE_DIR"
+CONNECT_TIMEOUT_VAR = "TEST_CONNECT_TIMEOUT"
+SERVICES_VAR = "TEST_SERVICES"
+SUITE_VAR = "TEST_SUITE"
 
 
 class ConfigError(Exception):
@@ -56,6 +59,9 @@ class TestSettings:
     lock_timeout: float
     cache_dir: Path
     connect_timeout: float
+    # Services the test directory declares for every module (TEST_SERVICES, from its BUILD).
+    directory_services: frozenset[str] = frozenset()
+    suite: str | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> TestSettings:
@@ -70,10 +76,12 @@ class TestSettings:
             isolation=isolation,  # type: ignore[arg-type]
             slot=env.get(SLOT_VAR) or None,
             xdist_worker=env.get(XDIST_VAR) or None,
-            lock_dir=Path(env.get(LOCK_DIR_VAR) or tmp / "catalog-test-locks"),
+            lock_dir=Path(env.get(LOCK_DIR_VAR) or tmp / "testlanes-locks"),
             lock_timeout=_positive_float(env, LOCK_TIMEOUT_VAR, 600.0),
-            cache_dir=Path(env.get(CACHE_DIR_VAR) or tmp / "catalog-test-cache"),
+            cache_dir=Path(env.get(CACHE_DIR_VAR) or tmp / "testlanes-cache"),
             connect_timeout=_positive_float(env, CONNECT_TIMEOUT_VAR, 5.0),
+            directory_services=_services(env.get(SERVICES_VAR, "")),
+            suite=env.get(SUITE_VAR) or None,
         )
 
     def is_shared(self, service: str) -> bool:
@@ -90,8 +98,16 @@ class TestSettings:
         # Slot numbers repeat on every machine; the host keeps CI runners sharing one server apart.
         return hashlib.sha256(socket.gethostname().encode()).hexdigest()[:6]
 
-    def slot_name(self) -> str:
-        return f"{TEST_DB_PREFIX}{self.namespace()}_{self.slot_suffix()}"
+
+def _services(raw: str) -> frozenset[str]:
+    names = frozenset(n.strip() for n in raw.split(",") if n.strip())
+    unknown = names - set(SERVICES)
+    if unknown:
+        raise ConfigError(
+            f"{SERVICES_VAR}={raw!r} names unknown service(s) {sorted(unknown)}; "
+            f"known: {', '.join(SERVICES)}"
+        )
+    return names
 
 
 def _identifier(text: str) -> str:

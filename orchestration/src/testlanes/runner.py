@@ -1,7 +1,8 @@
 """Run pytest (or Python) in a child process with a clean service environment.
 
-The plugin exports this process's database into os.environ (DATABASE_URL, POSTGRES_*, PG*);
-a child must not inherit those, or it would mistake our database for a shared server.
+The plugin exports this process's database into os.environ (DATABASE_URL, POSTGRES_*, PG*) and
+its lane's policy is in TEST_*; a child must inherit neither: it is an experiment whose outcome
+the test judges, with no lane rules, no retries and no service of ours.
 """
 
 from __future__ import annotations
@@ -14,29 +15,35 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from catalog_testing.settings import CACHE_DIR_VAR, ISOLATION_VAR, SLOT_VAR, URL_VARS, VERSION_VARS
+from testlanes.config import (
+    CACHE_DIR_VAR,
+    ISOLATION_VAR,
+    SERVICES_VAR,
+    SLOT_VAR,
+    SUITE_VAR,
+    URL_VARS,
+    VERSION_VARS,
+)
+from testlanes.exports import INDEX_PREFIX_NAME, POSTGRES_NAMES, SEARCH_URL_NAMES
+from testlanes.lane_policy import LANE_VAR, MAY_TOUCH_VAR, RETRIES_VAR
+from testlanes.postgres.service import APP_NAME_VAR
 
 _SERVICE_VARS = (
     *URL_VARS.values(),
     *VERSION_VARS.values(),
+    *POSTGRES_NAMES,
+    *SEARCH_URL_NAMES.values(),
+    INDEX_PREFIX_NAME,
     ISOLATION_VAR,
     SLOT_VAR,
+    SERVICES_VAR,
+    SUITE_VAR,
+    LANE_VAR,
+    MAY_TOUCH_VAR,
+    RETRIES_VAR,
+    APP_NAME_VAR,
     "PYTEST_XDIST_WORKER",
-    "POSTGRES_HOST",
-    "POSTGRES_PORT",
-    "POSTGRES_DB",
-    "POSTGRES_USER",
-    "POSTGRES_PASSWORD",
-    "PGHOST",
-    "PGPORT",
-    "PGDATABASE",
-    "PGUSER",
-    "PGPASSWORD",
-    "INDEX_PREFIX",
-    "CATALOG_SEARCH_INDEX_PREFIX",
     "PYTEST_ADDOPTS",
-    # A child pytest is an experiment whose outcome the test judges: no lane rules, no retries.
-    "CATALOG_TEST_LANE",
 )
 # Plugins a child run does not need; importing them costs about a second per process.
 _SLOW_PLUGINS = ("hypothesispytest", "schemathesis", "pytest_postgresql", "pytest_cov")
@@ -75,7 +82,7 @@ def run_pytest(
 ) -> PytestRun:
     """Run pytest with our plugin in a child process; outcomes are keyed by test name."""
     junit = cwd / "junit.xml"
-    cmd = [sys.executable, "-m", "pytest", "-p", "catalog_testing.plugin", "-p", "no:cacheprovider"]
+    cmd = [sys.executable, "-m", "pytest", "-p", "testlanes.plugin", "-p", "no:cacheprovider"]
     for plugin in _SLOW_PLUGINS:
         cmd += ["-p", f"no:{plugin}"]
     cmd += ["-q", "-rA", f"--junitxml={junit}", *args]

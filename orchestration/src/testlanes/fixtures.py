@@ -1,0 +1,173 @@
+"""Fixtures for tests that declare services (registered by testlanes.plugin).
+
+Per-test isolation: ``db_connection``/``db_session``/``db_sessionmaker`` run the test inside a
+transaction that is rolled back (sessions join it with ``join_transaction_mode=
+"create_savepoint"``, so code under test may commit). Tests that must really commit (several
+connections, concurrency, bulk import) use ``committing_engine``, which empties the tables
+afterwards. After every test that declares postgres, the leak check compares row counts with
+the session's baseline and reports surplus rows as an error of that test (unless the suite
+turns the check off, see suites.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Session, sessionmaker
+
+from embedded_postgres import EmbeddedPostgresError
+from testlanes.markers import declared_services
+from testlanes.postgres import PostgresService
+from testlanes.postgres.embedded import template_cluster
+from testlanes.registry import Registry, registry
+from testlanes.search import SearchService
+
+
+def _require(request: pytest.FixtureRequest, name: str) -> Registry:
+    if name not in declared_services(request.node):
+        pytest.fail(
+            f"{request.node.nodeid} uses fixture {request.fixturename!r}, which needs the {name!r} "
+            f"service, but does not declare it: add "
+            f'pytestmark = pytest.mark.services("{name}") to its module',
+            pytrace=False,
+        )
+    return registry(request.config)
+
+
+@pytest.fixture(autouse=True)
+def _testlanes_leak_check(request: pytest.FixtureRequest) -> Iterator[None]:
+    """After a test that declares postgres, fail it if it left rows behind, or if another
+    process is inside this process's slot database."""
+    yield
+    reg = registry(request.config)
+    if "postgres" not in declared_services(request.node) or reg.is_down("postgres"):
+        return
+    service = reg.provisioned_postgres()
+    if service is None:
+        return
+    intruders = service.foreign_sessions()
+    if intruders:
+        pytest.fail(
+            f"another process is connected to this slot's database while {request.node.nodeid} "
+            f"ran: {'; '.join(intruders)}. A test there reaches into this slot's data (the "
+            f"intruder's own run names the test when it runs in the integration lane)",
+            pytrace=False,
+        )
+    leaked = service.leaked_rows()
+    if leaked:
+        # Empty the tables so that the next test starts clean and is not blamed too.
+        service.truncate_tables()
+        detail = ", ".join(f"{table}: {n}" for table, n in sorted(leaked.items()))
+        pytest.fail(
+            f"{request.node.nodeid} left rows behind ({detail}); use db_session for "
+            f"rolled-back work or committing_engine, which cleans up after committing tests",
+            pytrace=False,
+        )
+
+
+@pytest.fixture()
+def postgres_service(request: pytest.FixtureRequest) -> PostgresService:
+    """This process's PostgreSQL database (embedded, serial or slot)."""
+    return _require(request, "postgres").postgres()
+
+
+@pytest.fixture()
+def database_url(postgres_service: PostgresService) -> str:
+    """SQLAlchemy URL of this process's migrated database."""
+    return postgres_service.url
+
+
+@pytest.fixture()
+def db_engine(request: pytest.FixtureRequest) -> Engine:
+    """The process-wide engine. Rows committed through it must be removed by the test."""
+    return _require(request, "postgres").engine()
+
+
+@pytest.fixture()
+def db_connection(db_engine: Engine) -> Iterator[Connection]:
+    """A connection inside an outer transaction that is rolled back after the test."""
+    with db_engine.connect() as conn:
+        outer = conn.begin()
+        try:
+            yield conn
+        finally:
+            if outer.is_active:
+                outer.rollback()
+
+
+@pytest.fixture()
+def db_sessionmaker(db_connection: Connection) -> sessionmaker[Session]:
+    """Sessions bound to the rolled-back connection; their commits become savepoints."""
+    return sessionmaker(
+        bind=db_connection, join_transaction_mode="create_savepoint", expire_on_commit=False
+    )
+
+
+@pytest.fixture()
+def db_session(db_sessionmaker: sessionmaker[Session]) -> Iterator[Session]:
+    with db_sessionmaker() as session:
+        yield session
+
+
+@pytest.fixture()
+def committing_engine(
+    request: pytest.FixtureRequest, postgres_service: PostgresService
+) -> Iterator[Engine]:
+    """The engine, for tests that really commit; all tables are emptied afterwards."""
+    engine = registry(request.config).engine()
+    yield engine
+    engine.dispose()  # pooled connections may still hold locks TRUNCATE needs
+    postgres_service.truncate_tables()
+
+
+@pytest.fixture(scope="module")
+def module_committing_engine(request: pytest.FixtureRequest) -> Iterator[Engine]:
+    """For a module-wide committed data set (e.g. a search corpus) that tests only read.
+
+    The seeding fixture calls ``registry(request.config).postgres().accept_current_rows()``
+    once it has committed,
+    so the leak check measures each test against the seeded state; the tables are emptied and
+    the baseline restored when the module ends.
+    """
+    reg = _require(request, "postgres")
+    service = reg.postgres()
+    before = dict(service.baseline)
+    engine = reg.engine()
+    yield engine
+    engine.dispose()
+    service.truncate_tables()
+    service.baseline = before
+
+
+@pytest.fixture()
+def empty_database_url(postgres_service: PostgresService) -> Iterator[str]:
+    """URL of a database with no tables at all, e.g. for running migrations one by one."""
+    with postgres_service.empty_database() as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def pg_template_dir(request: pytest.FixtureRequest) -> Path:
+    """A stopped, migrated cluster directory: ``EmbeddedPostgres(template=...)`` copies it.
+
+    Needs only the local server binaries, not a declared service; skipped without them.
+    """
+    reg = registry(request.config)
+    try:
+        return template_cluster(reg.suite, reg.settings, reg.announce)
+    except EmbeddedPostgresError as exc:
+        pytest.skip(str(exc))
+
+
+@pytest.fixture()
+def opensearch_service(request: pytest.FixtureRequest) -> SearchService:
+    return _require(request, "opensearch").search("opensearch")
+
+
+@pytest.fixture()
+def elasticsearch_service(request: pytest.FixtureRequest) -> SearchService:
+    return _require(request, "elasticsearch").search("elasticsearch")

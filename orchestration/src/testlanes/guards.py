@@ -1,0 +1,120 @@
+"""Process-wide hooks the lane rules dispatch from: audit events and every psycopg connect.
+
+Installed once per process (audit hooks cannot be removed); each event goes to the innermost
+running session's rules, since pytester runs sessions inside sessions.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ipaddress
+import os
+import sys
+from collections.abc import Iterator, Mapping
+from typing import Any, Protocol
+from urllib.parse import urlsplit
+
+import psycopg
+
+
+class Watcher(Protocol):
+    def on_audit(self, event: str, args: tuple[Any, ...]) -> None: ...
+
+    def on_database(self, params: Mapping[str, Any]) -> None: ...
+
+
+# Audit events (PEP 578) that start another program. There is no well-kept pytest plugin that
+# blocks subprocesses, and monkeypatching subprocess/os misses callers that bound the functions
+# at import time; audit events are raised by the interpreter itself for every route (subprocess,
+# os.system, os.exec*, os.posix_spawn*, os.spawn*, fork), whoever calls them.
+PROCESS_EVENTS = frozenset(
+    {"subprocess.Popen", "os.system", "os.exec", "os.posix_spawn", "os.spawn", "os.fork"}
+    | {"os.forkpty"}
+)
+SOCKET_EVENTS = frozenset({"socket.connect", "socket.bind"})
+_WATCHED = PROCESS_EVENTS | SOCKET_EVENTS
+
+# Sessions whose test is running right now; pytester runs sessions inside sessions.
+ACTIVE: list[Watcher] = []
+_installed = False
+# Above zero while the fixtures themselves connect (provisioning reaches the maintenance database).
+fixture_connections = 0
+
+
+@contextlib.contextmanager
+def fixtures_connecting() -> Iterator[None]:
+    """The fixtures, not the test, are connecting: the slot database rule does not apply."""
+    global fixture_connections
+    fixture_connections += 1
+    try:
+        yield
+    finally:
+        fixture_connections -= 1
+
+
+def _audit(event: str, args: tuple[Any, ...]) -> None:
+    if event in _WATCHED and ACTIVE:
+        ACTIVE[-1].on_audit(event, args)
+
+
+def _guard_database(params: Mapping[str, Any]) -> None:
+    if ACTIVE:
+        ACTIVE[-1].on_database(params)
+
+
+def install_process_hooks() -> None:
+    """Once per process: audit hooks cannot be removed, so they dispatch to whoever is active."""
+    global _installed
+    if _installed:
+        return
+    _installed = True
+    sys.addaudithook(_audit)
+    # libpq opens its sockets in C, out of reach of pytest-socket and the audit hook: guard the
+    # one classmethod every psycopg 3 connect (sync, async, SQLAlchemy's) passes its params to.
+    sync_params = psycopg.Connection._get_connection_params.__func__
+    async_params = psycopg.AsyncConnection._get_connection_params.__func__
+
+    def get_params(cls: type, conninfo: str, **kwargs: Any) -> Any:
+        params = sync_params(cls, conninfo, **kwargs)
+        _guard_database(params)
+        return params
+
+    async def aget_params(cls: type, conninfo: str, **kwargs: Any) -> Any:
+        params = await async_params(cls, conninfo, **kwargs)
+        _guard_database(params)
+        return params
+
+    psycopg.Connection._get_connection_params = classmethod(get_params)  # type: ignore[method-assign,assignment]
+    psycopg.AsyncConnection._get_connection_params = classmethod(aget_params)  # type: ignore[method-assign,assignment]
+
+
+def loopback(host: str) -> bool:
+    return host in ("localhost", "127.0.0.1", "::1", "")
+
+
+def is_ip(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
+
+
+def connect_address(params: Mapping[str, Any]) -> tuple[str, str]:
+    """Where a psycopg connect with ``params`` goes, with libpq's environment defaults."""
+    host = str(params.get("host") or os.environ.get("PGHOST") or "localhost")
+    port = str(params.get("port") or os.environ.get("PGPORT") or "5432")
+    return host, port
+
+
+def url_address(url: str) -> tuple[str, str]:
+    parts = urlsplit(url)
+    return parts.hostname or "localhost", str(parts.port or 5432)
+
+
+def same_address(a: tuple[str, str], b: tuple[str, str]) -> bool:
+    return same_host(a[0], b[0]) and a[1] == b[1]
+
+
+def same_host(a: str, b: str) -> bool:
+    return a == b or (loopback(a) and loopback(b))

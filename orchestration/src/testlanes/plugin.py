@@ -1,0 +1,125 @@
+"""The pytest plugin: wires lanes, services, isolation, retries and outages into a session.
+
+Loaded with ``-p testlanes.plugin`` (the BUILD macros put it into ``PYTEST_ADDOPTS``) or through
+the ``pytest11`` entry point of the installed wheel; never from a conftest, because it must run
+before any conftest is imported. This module only holds hooks; each concern has its own module.
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+
+import pytest
+from _pytest.junitxml import xml_key
+
+from testlanes import lane_rules, retries
+from testlanes.config import SERVICES, URL_VARS, ConfigError, TestSettings
+from testlanes.lane_policy import LanePolicy
+from testlanes.markers import SERVICES_MARKER, declared_services
+from testlanes.registry import Registry, install, registry
+from testlanes.suites import load_suites, select_suite
+
+pytest_plugins = ["testlanes.fixtures"]
+
+_SKIP_REASON = "{var} is not set: no {service} server to test against"
+
+
+def _settings_or_usage_error(config: pytest.Config) -> tuple[TestSettings, LanePolicy | None]:
+    try:
+        settings = TestSettings.from_env()
+        policy = LanePolicy.from_env()
+        suite = select_suite(load_suites(config.inipath), settings.suite, config.inipath)
+    except ConfigError as exc:
+        raise pytest.UsageError(str(exc)) from None
+    install(config, Registry(config, settings, suite))
+    return settings, policy
+
+
+def _is_xdist_controller(config: pytest.Config) -> bool:
+    workers = getattr(config.known_args_namespace, "numprocesses", None)
+    return bool(workers) and not hasattr(config, "workerinput")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_load_initial_conftests(early_config: pytest.Config) -> None:
+    """Before any conftest or test module is imported: provision what the directory declares
+    and export the suite's variables, so suites that read settings at import time see them."""
+    settings, _ = _settings_or_usage_error(early_config)
+    if settings.directory_services and not _is_xdist_controller(early_config):
+        registry(early_config).provision_early(settings.directory_services)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if not _has_registry(config):  # loaded after the initial conftests (e.g. by a conftest)
+        _settings_or_usage_error(config)
+    reg = registry(config)
+    policy = LanePolicy.from_env()
+    config.addinivalue_line(
+        "markers",
+        f"{SERVICES_MARKER}(*names): services a test needs ({', '.join(SERVICES)})",
+    )
+    config.addinivalue_line(
+        "markers",
+        "manages_databases: the test creates, claims or sweeps databases besides its own "
+        "(tests of the isolation machinery); exempt from the slot database rule",
+    )
+    config.add_cleanup(reg.close)
+    _stop_cleanly_on_sigterm()
+    config.pluginmanager.register(reg.outages, "testlanes_outages")
+    lane_rules.register(config, policy, reg)
+    retries.register(config, policy)
+
+
+def _has_registry(config: pytest.Config) -> bool:
+    try:
+        registry(config)
+    except KeyError:
+        return False
+    return True
+
+
+def _raise_keyboard_interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
+def _stop_cleanly_on_sigterm() -> None:
+    """Runners stop test processes with SIGTERM; by default Python then dies without cleanup.
+
+    As a KeyboardInterrupt, pytest tears down fixtures and we stop clusters, drop slot databases
+    and release locks (a SIGKILL is covered by the parent-death signal and the sweeps instead).
+    """
+    if threading.current_thread() is threading.main_thread() and (
+        signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
+    ):
+        signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    reg = registry(config)
+    directory = reg.settings.directory_services
+    for item in items:
+        if directory - declared_services(item):
+            item.add_marker(getattr(pytest.mark, SERVICES_MARKER)(*sorted(directory)))
+        names = declared_services(item)
+        unknown = names - set(SERVICES)
+        if unknown:
+            raise pytest.UsageError(
+                f"{item.nodeid}: unknown service(s) {sorted(unknown)} in services marker; "
+                f"known: {', '.join(SERVICES)}"
+            )
+        for name in sorted(names):
+            if not reg.available(name):
+                reason = _SKIP_REASON.format(var=URL_VARS[name], service=name)
+                item.add_marker(pytest.mark.skip(reason=reason))
+                break
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    # Reports group test files by lane (testlanes.reporting reads this testsuite property);
+    # tryfirst: junitxml writes its file in its own pytest_sessionfinish.
+    policy = LanePolicy.from_env()
+    xml = session.config.stash.get(xml_key, None)
+    if policy is not None and xml is not None:
+        xml.add_global_property("lane", policy.lane)

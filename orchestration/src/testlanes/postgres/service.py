@@ -1,0 +1,229 @@
+"""The database one test process uses, whatever the mode: connection, checks, rows, scratch."""
+
+from __future__ import annotations
+
+import contextlib
+import math
+from collections.abc import Callable, Iterator
+
+import psycopg
+from psycopg import sql
+from sqlalchemy.engine import URL, make_url
+
+from testlanes.config import URL_VARS, VERSION_VARS, ConfigError, TestSettings, version_matches
+from testlanes.exports import postgres_exports
+from testlanes.postgres.claims import SCRATCH_SEP
+from testlanes.suites import Suite
+
+# libpq reads it for every connection that names no application_name itself.
+APP_NAME_VAR = "PGAPPNAME"
+
+_ROW_COUNTS_SQL = """
+SELECT table_name::text,
+       (xpath('/row/c/text()',
+              query_to_xml(format('SELECT count(*) AS c FROM %I.%I', table_schema, table_name),
+                           false, true, '')))[1]::text::bigint
+FROM information_schema.tables
+WHERE table_schema = 'public' AND table_type = 'BASE TABLE' AND table_name <> 'alembic_version'
+ORDER BY table_name
+"""
+
+
+class ServiceUnavailable(Exception):
+    """A declared service cannot be reached; the message names it and the address tried."""
+
+
+def sqlalchemy_url(url: str | URL) -> URL:
+    parsed = make_url(url)
+    # psycopg 3 is the only PostgreSQL driver we ship; plain postgresql:// would mean psycopg2.
+    return parsed.set(drivername="postgresql+psycopg")
+
+
+def render(url: URL) -> str:
+    return url.render_as_string(hide_password=False)
+
+
+def _conninfo(url: URL, *, dbname: str | None = None) -> dict[str, object]:
+    params: dict[str, object] = {
+        "host": url.host or "localhost",
+        "port": url.port or 5432,
+        "user": url.username,
+        "dbname": dbname or url.database or "postgres",
+    }
+    if url.password:
+        params["password"] = url.password
+    return {k: v for k, v in params.items() if v is not None}
+
+
+def connect_or_explain(
+    url: URL,
+    *,
+    timeout: float,
+    source: str,
+    dbname: str | None = None,
+    application_name: str | None = None,
+) -> psycopg.Connection:
+    """Connect within ``timeout`` seconds or raise ServiceUnavailable naming the address."""
+    info = _conninfo(url, dbname=dbname)
+    extra = {"application_name": application_name[:63]} if application_name else {}
+    try:
+        return psycopg.connect(
+            **info,  # type: ignore[arg-type]
+            **extra,
+            autocommit=True,
+            connect_timeout=max(1, math.ceil(timeout)),
+        )
+    except psycopg.OperationalError as exc:
+        reason = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
+        raise ServiceUnavailable(
+            f"postgres is unreachable at {info['host']}:{info['port']} (database "
+            f"{info['dbname']!r}, from {source}) within {timeout:.0f} s: {reason}. Start the "
+            f"server, fix {source}, or unset {URL_VARS['postgres']} to test against a throwaway "
+            f"cluster"
+        ) from None
+
+
+def check_server_version(conn: psycopg.Connection, settings: TestSettings) -> str:
+    actual = str(conn.execute("SHOW server_version").fetchone()[0])  # type: ignore[index]
+    expected = settings.versions.get("postgres")
+    if expected is None:
+        raise ConfigError(
+            f"{URL_VARS['postgres']} is set, so {VERSION_VARS['postgres']} must declare the "
+            f"server's "
+            f"version (this server reports {actual!r}); it is part of the test cache key"
+        )
+    if not version_matches(expected, actual):
+        raise ConfigError(
+            f"{VERSION_VARS['postgres']}={expected!r} but the server at "
+            f"{conn.info.host}:{conn.info.port} reports {actual!r}: update the variable so "
+            f"cached test results from the old server are not reused"
+        )
+    return actual
+
+
+class PostgresService:
+    """The database this test process uses, whatever the mode."""
+
+    def __init__(self, mode: str, url: URL, suite: Suite, *, connect_timeout: float) -> None:
+        self.mode = mode
+        self.suite = suite
+        self.sa_url = url
+        self.connect_timeout = connect_timeout
+        self._exit = contextlib.ExitStack()
+        self._empty_db: Callable[[], contextlib.AbstractContextManager[str]] | None = None
+        self._check_conn: psycopg.Connection | None = None
+        self.baseline: dict[str, int] = {}
+        # Set in slot mode: the application_name every session of this process carries.
+        self.app_name: str | None = None
+
+    # --- connection details -------------------------------------------------------------------
+
+    @property
+    def url(self) -> str:
+        """SQLAlchemy URL (psycopg 3 driver) of this process's database."""
+        return render(self.sa_url)
+
+    @property
+    def libpq_url(self) -> str:
+        return render(self.sa_url.set(drivername="postgresql"))
+
+    @property
+    def dbname(self) -> str:
+        return str(self.sa_url.database)
+
+    def owns(self, dbname: str) -> bool:
+        """Whether ``dbname`` is this process's database or one of its scratch databases."""
+        return dbname == self.dbname or dbname.startswith(self.dbname + SCRATCH_SEP)
+
+    def foreign_sessions(self) -> list[str]:
+        """Sessions of other processes in this process's databases (slot mode), described.
+
+        Our sessions, and those of our child processes, carry this process's application_name
+        (PGAPPNAME, set when the slot is provisioned); anyone else is reaching into our data.
+        """
+        if self.app_name is None:
+            return []
+        rows = (
+            self._checker()
+            .execute(
+                "SELECT pid, datname, coalesce(nullif(application_name, ''), '(none)'), "
+                "coalesce(host(client_addr), 'local') FROM pg_stat_activity "
+                "WHERE backend_type = 'client backend' AND pid <> pg_backend_pid() "
+                "AND (datname = %s OR starts_with(datname, %s)) "
+                "AND application_name IS DISTINCT FROM %s",
+                (self.dbname, self.dbname + SCRATCH_SEP, self.app_name),
+            )
+            .fetchall()
+        )
+        return [
+            f"pid {pid} (application_name {app!r}, from {addr}) in database {db!r}"
+            for pid, db, app, addr in rows
+        ]
+
+    def connect(self) -> psycopg.Connection:
+        """An autocommit connection to this process's database."""
+        return connect_or_explain(
+            self.sa_url, timeout=self.connect_timeout, source=f"{self.mode} test database"
+        )
+
+    def env_exports(self) -> dict[str, str]:
+        """The suite's own variables (DATABASE_URL, POSTGRES_SERVER, ...) for this database."""
+        return postgres_exports(self.sa_url, self.suite.env_names)
+
+    # --- rows ---------------------------------------------------------------------------------
+
+    def _checker(self) -> psycopg.Connection:
+        if self._check_conn is None or self._check_conn.closed:
+            self._check_conn = self.connect()
+            self._exit.callback(lambda: self._check_conn and self._check_conn.close())
+        return self._check_conn
+
+    def row_counts(self) -> dict[str, int]:
+        try:
+            rows = self._checker().execute(_ROW_COUNTS_SQL).fetchall()
+        except psycopg.OperationalError:
+            # A test may have terminated our backend (e.g. dropping connections); retry once.
+            self._check_conn = None
+            rows = self._checker().execute(_ROW_COUNTS_SQL).fetchall()
+        return {name: int(count) for name, count in rows}
+
+    def take_baseline(self) -> None:
+        self.baseline = self.row_counts()
+
+    def accept_current_rows(self) -> None:
+        """Make the current rows the baseline (after seeding a module-wide data set)."""
+        self.take_baseline()
+
+    def leaked_rows(self) -> dict[str, int]:
+        """Tables holding more rows than at the start of the session, with their surplus."""
+        if not self.suite.leak_check:
+            return {}
+        now = self.row_counts()
+        return {
+            t: n - self.baseline.get(t, 0) for t, n in now.items() if n > self.baseline.get(t, 0)
+        }
+
+    def truncate_tables(self, tables: list[str] | None = None) -> None:
+        """Empty the application tables (all, or those given) and restart their identities."""
+        tables = tables if tables is not None else list(self.row_counts())
+        if not tables:
+            return
+        conn = self._checker()
+        conn.execute("SET lock_timeout = '5s'")
+        conn.execute(
+            sql.SQL("TRUNCATE {} RESTART IDENTITY CASCADE").format(
+                sql.SQL(", ").join(sql.Identifier(t) for t in tables)
+            )
+        )
+
+    # --- scratch databases --------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def empty_database(self) -> Iterator[str]:
+        """URL of a database with no schema at all (for running migrations from scratch)."""
+        assert self._empty_db is not None
+        with self._empty_db() as url:
+            yield url
+
+    def close(self) -> None:
+        self._exit.close()

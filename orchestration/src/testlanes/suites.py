@@ -1,0 +1,104 @@
+"""Per-suite configuration: ``[tool.testlanes.suites.<name>]`` in the pytest config file.
+
+A monorepo holds several suites (one per service, say); each test process belongs to one, named
+by ``TEST_SUITE`` (set in the BUILD file), or to the only one configured. A suite declares:
+
+``alembic`` / ``sql`` / ``callable``
+    how its test database gets its schema (see recipes.py); none: the database stays empty.
+``env``
+    which variables it reads its database address from, at import time or later (default: all
+    of exports.POSTGRES_NAMES). The plugin sets them before any conftest is imported.
+``leak_check``
+    fail a test that leaves rows behind (default true). A suite that commits through its API and
+    wipes whole tables at session end turns it off; its rows then never reach another suite's
+    check, because every suite's processes have databases of their own (slot, embedded) or take
+    turns under the lock and start from emptied tables (serial).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from testlanes.config import ConfigError
+from sqlalchemy.engine import make_url
+
+from testlanes.exports import POSTGRES_NAMES, postgres_exports
+from testlanes.recipes import SchemaRecipe
+
+
+
+@dataclass(frozen=True)
+class Suite:
+    name: str
+    recipe: SchemaRecipe | None
+    env_names: tuple[str, ...] = POSTGRES_NAMES
+    leak_check: bool = True
+
+    @classmethod
+    def from_table(cls, name: str, table: Mapping[str, object], base_dir: Path) -> Suite:
+        where = f"[tool.testlanes.suites.{name}]"
+        known = {"alembic", "sql", "callable", "key_files", "env", "leak_check"}
+        unknown = sorted(set(table) - known)
+        if unknown:
+            raise ConfigError(f"{where}: unknown key(s) {unknown}; known: {sorted(known)}")
+        has_recipe = any(k in table for k in ("alembic", "sql", "callable"))
+        recipe = SchemaRecipe.from_table(name, table, base_dir) if has_recipe else None
+        env = table.get("env", list(POSTGRES_NAMES))
+        if not isinstance(env, list) or not env:
+            raise ConfigError(f"{where} env must be a non-empty list of variable names")
+        bad = sorted(set(env) - set(POSTGRES_NAMES))
+        if bad:
+            raise ConfigError(
+                f"{where} env: the plugin cannot set {bad}; it sets {', '.join(POSTGRES_NAMES)}"
+            )
+        leak_check = table.get("leak_check", True)
+        if not isinstance(leak_check, bool):
+            raise ConfigError(f"{where} leak_check must be true or false")
+        return cls(name, recipe, tuple(env), leak_check)
+
+    def exports_for(self, url: str) -> dict[str, str]:
+        """This suite's variables pointing at the database of SQLAlchemy ``url``."""
+        return postgres_exports(make_url(url), self.env_names)
+
+
+# Used when no suite is configured: an empty database, every variable, leak checks on.
+DEFAULT_SUITE = Suite("default", None)
+
+
+def load_suites(config_file: Path | None) -> dict[str, Suite]:
+    if config_file is None or config_file.suffix != ".toml" or not config_file.exists():
+        return {}
+    try:
+        data = tomllib.loads(config_file.read_text())
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{config_file}: {exc}") from None
+    tables = data.get("tool", {}).get("testlanes", {}).get("suites", {})
+    if not isinstance(tables, dict):
+        raise ConfigError(f"{config_file}: [tool.testlanes.suites] must be a table of suites")
+    return {
+        name: Suite.from_table(name, table, config_file.parent) for name, table in tables.items()
+    }
+
+
+def select_suite(
+    suites: Mapping[str, Suite], wanted: str | None, config_file: Path | None
+) -> Suite:
+    """The suite named by TEST_SUITE, else the only one configured, else the default."""
+    if wanted:
+        if wanted not in suites:
+            raise ConfigError(
+                f"TEST_SUITE={wanted!r} but {config_file or 'the pytest config'} configures "
+                f"{sorted(suites) or 'no suites'} under [tool.testlanes.suites]"
+            )
+        return suites[wanted]
+    if len(suites) == 1:
+        return next(iter(suites.values()))
+    if suites:
+        raise ConfigError(
+            f"{config_file} configures several suites ({', '.join(sorted(suites))}): set "
+            f"TEST_SUITE to the one this test directory belongs to (in its BUILD file)"
+        )
+    return DEFAULT_SUITE
