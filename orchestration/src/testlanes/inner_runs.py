@@ -15,6 +15,12 @@ import pytest
 from testlanes.lane_policy import LANE_VAR, MAY_TOUCH_VAR, RETRIES_VAR, STRICT_VAR, LanePolicy
 
 
+# Lanes as this repository's lanes.toml defines them, for tests of the rules themselves.
+UNIT = LanePolicy("unit", "nothing")
+CONTRACT = LanePolicy("contract", "nothing")
+INTEGRATION = LanePolicy("integration", "services", retries=2)
+
+
 @dataclass
 class InnerRun:
     result: pytest.RunResult

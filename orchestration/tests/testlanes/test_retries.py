@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from testlanes.inner_runs import InnerRun, run_in_lane
+from testlanes.inner_runs import CONTRACT, INTEGRATION, UNIT, InnerRun, run_in_lane
+from testlanes.lane_policy import LanePolicy
 
 pytest_plugins = ["pytester"]
 
@@ -48,7 +49,7 @@ def attempts(pytester: pytest.Pytester, name: str) -> int:
 def test_a_test_that_fails_once_is_retried_and_reported_as_flaky_in_the_terminal(
     suite: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    run = run_in_lane(suite, monkeypatch, "integration", "-k", "once or steady")
+    run = run_in_lane(suite, monkeypatch, INTEGRATION, "-k", "once or steady")
     assert outcomes(run) == {"passed": 1, "rerun": 1, "flaky": 1, "deselected": 1}
     assert attempts(suite, "once") == 2
     run.result.stdout.fnmatch_lines(
@@ -65,7 +66,7 @@ def test_a_test_that_fails_once_is_retried_and_reported_as_flaky_in_the_terminal
 def test_a_flaky_test_is_recorded_once_in_junit_with_its_attempts_and_first_error(
     suite: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    run = run_in_lane(suite, monkeypatch, "integration", "-k", "once or steady")
+    run = run_in_lane(suite, monkeypatch, INTEGRATION, "-k", "once or steady")
     cases = run.testcases()  # asserts each test appears once (rerunfailures writes one per attempt)
     assert set(cases) == {"test_fails_once", "test_steady"}
     assert run.properties("test_fails_once") == {
@@ -78,7 +79,7 @@ def test_a_flaky_test_is_recorded_once_in_junit_with_its_attempts_and_first_erro
 def test_a_test_failing_three_times_fails_after_two_retries(
     suite: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    run = run_in_lane(suite, monkeypatch, "integration", "-k", "always")
+    run = run_in_lane(suite, monkeypatch, INTEGRATION, "-k", "always")
     assert outcomes(run) == {"failed": 1, "rerun": 2, "deselected": 2}
     assert attempts(suite, "always") == 3
     assert "FAILED despite retries test_suite.py::test_fails_always: 3 attempts" in run.output
@@ -88,15 +89,15 @@ def test_a_test_failing_three_times_fails_after_two_retries(
 
 
 def test_strict_mode_never_retries(suite: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
-    run = run_in_lane(suite, monkeypatch, "integration", strict=True)
+    run = run_in_lane(suite, monkeypatch, INTEGRATION, strict=True)
     run.result.assert_outcomes(passed=1, failed=2)
     assert (attempts(suite, "once"), attempts(suite, "always")) == (1, 1)
     assert "FLAKY" not in run.output
 
 
-@pytest.mark.parametrize("lane", ["unit", "contract", None])
-def test_other_lanes_never_retry(
-    suite: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, lane: str | None
+@pytest.mark.parametrize("lane", [UNIT, CONTRACT, None], ids=["unit", "contract", "no lane"])
+def test_lanes_without_retries_never_retry(
+    suite: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, lane: LanePolicy | None
 ) -> None:
     run = run_in_lane(suite, monkeypatch, lane)
     run.result.assert_outcomes(passed=1, failed=2)
@@ -115,7 +116,7 @@ def test_a_per_test_flaky_marker_is_refused_so_no_test_retries_behind_the_lane(
             pass
         """
     )
-    run = run_in_lane(pytester, monkeypatch, "unit")
+    run = run_in_lane(pytester, monkeypatch, UNIT)
     run.result.assert_outcomes(errors=1)
     assert "lane rule (unit): retries are set per lane by testlanes" in run.output
 
@@ -133,6 +134,6 @@ def test_a_timed_out_test_is_not_retried(
             threading.Event().wait()
         """
     )
-    run = run_in_lane(pytester, monkeypatch, "integration")
+    run = run_in_lane(pytester, monkeypatch, INTEGRATION)
     run.result.assert_outcomes(failed=1)
     assert "RERUN" not in run.output

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from testlanes.inner_runs import run_in_lane
+from testlanes.inner_runs import UNIT, run_in_lane
 
 pytest_plugins = ["pytester"]
 
@@ -25,7 +25,7 @@ def test_a_hung_test_fails_with_its_name_and_the_limit_and_the_rest_still_run(
             pass
         """
     )
-    run = run_in_lane(pytester, monkeypatch, "unit", "-rf")
+    run = run_in_lane(pytester, monkeypatch, UNIT, "-rf")
     run.result.assert_outcomes(failed=1, passed=1)
     run.result.stdout.fnmatch_lines(
         [

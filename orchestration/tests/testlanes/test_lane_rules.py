@@ -7,9 +7,8 @@ import os
 
 import pytest
 
-from testlanes.inner_runs import run_in_lane
+from testlanes.inner_runs import CONTRACT, INTEGRATION, UNIT, run_in_lane
 from testlanes.lane_rules import (
-    INTEGRATION,
     LaneRuleError,
     LaneRules,
     rule_message,
@@ -20,7 +19,7 @@ pytest_plugins = ["pytester"]
 
 SOCKET_RULE = (
     "lane rule (unit): tests in the unit lane may not open network sockets; move this test to "
-    "the integration lane and declare the service"
+    "a lane that may touch services (lanes.toml) and declare the service"
 )
 
 
@@ -38,7 +37,7 @@ def test_a_unit_test_opening_a_tcp_socket_fails_naming_the_rule_and_the_lane(
             socket.create_connection(("localhost", 9))
         """
     )
-    run = run_in_lane(pytester, monkeypatch, "unit")
+    run = run_in_lane(pytester, monkeypatch, UNIT)
     run.result.assert_outcomes(failed=2)
     assert run.output.count(SOCKET_RULE) >= 2
     assert "socket.socket(AF_INET)" in run.output
@@ -57,7 +56,7 @@ def test_a_unit_test_connecting_a_unix_socket_fails(
                 sock.connect("\\0catalog-lane-rules")  # abstract: no file, nothing listens
         """
     )
-    run = run_in_lane(pytester, monkeypatch, "unit")
+    run = run_in_lane(pytester, monkeypatch, UNIT)
     run.result.assert_outcomes(failed=1)
     assert SOCKET_RULE in run.output
     assert "socket.connect AF_UNIX" in run.output
@@ -75,7 +74,7 @@ def test_asyncio_event_loops_stay_allowed_in_the_unit_lane(
             assert asyncio.run(asyncio.sleep(0, result=3)) == 3
         """
     )
-    run_in_lane(pytester, monkeypatch, "unit").result.assert_outcomes(passed=1)
+    run_in_lane(pytester, monkeypatch, UNIT).result.assert_outcomes(passed=1)
 
 
 @pytest.mark.parametrize(
@@ -97,7 +96,7 @@ def test_a_contract_test_starting_a_subprocess_fails_naming_the_rule(
             {start}
         """
     )
-    run = run_in_lane(pytester, monkeypatch, "contract")
+    run = run_in_lane(pytester, monkeypatch, CONTRACT)
     run.result.assert_outcomes(failed=1)
     assert (
         "lane rule (contract): tests in the contract lane may not start subprocesses; move this "
@@ -119,7 +118,7 @@ def test_a_test_that_catches_the_rule_error_still_fails(
                 pass
         """
     )
-    run = run_in_lane(pytester, monkeypatch, "unit")
+    run = run_in_lane(pytester, monkeypatch, UNIT)
     run.result.assert_outcomes(failed=1)
     assert "may not start subprocesses" in run.output
     assert "the test caught the error" in run.output
@@ -142,7 +141,7 @@ def test_a_unit_test_connecting_to_postgres_fails_before_any_connection(
                 conn.execute(text("SELECT 1"))
         """
     )
-    run = run_in_lane(pytester, monkeypatch, "unit")
+    run = run_in_lane(pytester, monkeypatch, UNIT)
     run.result.assert_outcomes(failed=2)
     assert (
         run.output.count("lane rule (unit): tests in the unit lane may not touch a database") >= 2
@@ -163,7 +162,7 @@ def test_a_unit_test_declaring_a_service_errors_before_its_fixtures_run(
             pass
         """
     )
-    run = run_in_lane(pytester, monkeypatch, "unit")
+    run = run_in_lane(pytester, monkeypatch, UNIT)
     run.result.assert_outcomes(errors=1)
     assert rule_message("unit", "may not declare services", "services(postgres)") in run.output
     assert "cannot provision" not in run.output
@@ -197,7 +196,7 @@ def test_an_integration_test_does_not_see_the_addresses_of_services_it_did_not_d
 def test_an_integration_test_connecting_to_an_undeclared_database_fails(
     pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg://app@127.0.0.1:1/catalog")
+    monkeypatch.setenv("TEST_POSTGRES_URL", "postgresql+psycopg://app@127.0.0.1:1/catalog")
     pytester.makepyfile(
         test_undeclared="""
         import psycopg
@@ -208,7 +207,7 @@ def test_an_integration_test_connecting_to_an_undeclared_database_fails(
     )
     run = run_in_lane(pytester, monkeypatch, INTEGRATION)
     run.result.assert_outcomes(failed=1)
-    assert service_message("postgres", "connected to it at localhost:1") in run.output
+    assert service_message("integration", "postgres", "connected to it at localhost:1") in run.output
 
 
 def test_connecting_to_an_undeclared_search_service_is_refused_and_recorded() -> None:
@@ -230,7 +229,7 @@ def test_without_a_lane_the_plugin_registers_no_rules(
     pytester.makepyfile(
         test_plain="""
         def test_plugins(pytestconfig):
-            assert pytestconfig.pluginmanager.get_plugin("catalog_lane_rules") is None
+            assert pytestconfig.pluginmanager.get_plugin("testlanes_lane_rules") is None
             assert pytestconfig.getoption("reruns") == 0
         """
     )
