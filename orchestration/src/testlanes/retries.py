@@ -164,9 +164,11 @@ class FlakyReporter:
 
 def register(config: pytest.Config, policy: LanePolicy | None) -> FlakyReporter | None:
     """Called from testlanes.plugin's pytest_configure."""
-    if policy is None or not hasattr(config.option, "reruns"):
-        return None  # no lane, or pytest-rerunfailures is not installed (or disabled with -p no:)
-    config.option.reruns = policy.retries
+    if not hasattr(config.option, "reruns"):
+        return None  # pytest-rerunfailures is not installed (or disabled with -p no:)
+    config.option.reruns = policy.retries if policy is not None else 0
+    if policy is None:
+        return None
     config.option.force_reruns = None
     config.option.rerun_except = [*(config.option.rerun_except or ()), *NEVER_RETRY]
     reporter = FlakyReporter(config, policy)

@@ -118,7 +118,7 @@ def test_a_per_test_flaky_marker_is_refused_so_no_test_retries_behind_the_lane(
     )
     run = run_in_lane(pytester, monkeypatch, UNIT)
     run.result.assert_outcomes(errors=1)
-    assert "lane rule (unit): retries are set per lane by testlanes" in run.output
+    assert "lane rule (unit): retries are set per lane in lanes.toml" in run.output
 
 
 def test_a_timed_out_test_is_not_retried(

@@ -100,7 +100,7 @@ def test_a_contract_test_starting_a_subprocess_fails_naming_the_rule(
     run.result.assert_outcomes(failed=1)
     assert (
         "lane rule (contract): tests in the contract lane may not start subprocesses; move this "
-        "test to the integration lane" in run.output
+        "test to a lane that may touch services (lanes.toml)" in run.output
     )
 
 
@@ -171,8 +171,8 @@ def test_a_unit_test_declaring_a_service_errors_before_its_fixtures_run(
 def test_an_integration_test_does_not_see_the_addresses_of_services_it_did_not_declare(
     pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("OPENSEARCH_URL", "http://192.0.2.1:9200")
-    monkeypatch.setenv("ELASTICSEARCH_URL", "http://192.0.2.2:9200")
+    monkeypatch.setenv("TEST_OPENSEARCH_URL", "http://192.0.2.1:9200")
+    monkeypatch.setenv("TEST_ELASTICSEARCH_URL", "http://192.0.2.2:9200")
     pytester.makepyfile(
         test_reads_env="""
         import os
@@ -180,17 +180,17 @@ def test_an_integration_test_does_not_see_the_addresses_of_services_it_did_not_d
 
         @pytest.mark.services("opensearch")
         def test_declared():
-            assert os.environ["OPENSEARCH_URL"] == "http://192.0.2.1:9200"
-            assert "ELASTICSEARCH_URL" not in os.environ
+            assert os.environ["TEST_OPENSEARCH_URL"] == "http://192.0.2.1:9200"
+            assert "TEST_ELASTICSEARCH_URL" not in os.environ
 
         def test_undeclared():
-            assert "OPENSEARCH_URL" not in os.environ
-            assert "ELASTICSEARCH_URL" not in os.environ
+            assert "TEST_OPENSEARCH_URL" not in os.environ
+            assert "TEST_ELASTICSEARCH_URL" not in os.environ
         """
     )
     run_in_lane(pytester, monkeypatch, INTEGRATION).result.assert_outcomes(passed=2)
     # Hidden only while each test ran.
-    assert os.environ["OPENSEARCH_URL"] == "http://192.0.2.1:9200"
+    assert os.environ["TEST_OPENSEARCH_URL"] == "http://192.0.2.1:9200"
 
 
 def test_an_integration_test_connecting_to_an_undeclared_database_fails(
