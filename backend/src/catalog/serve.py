@@ -79,7 +79,7 @@ def serve(settings: Settings, host: str, port: int, migrate: bool) -> None:
             migrations.upgrade(settings.database_url)
         _serve(settings, host, port)
         return
-    with EmbeddedPostgres() as pg:
+    with EmbeddedPostgres(dbname="catalog") as pg:
         migrations.upgrade(pg.url)
         print(f"Embedded PostgreSQL ready: DATABASE_URL={pg.url}", flush=True)
         # Leaving the with-block (including on Ctrl-C) stops and removes the cluster.

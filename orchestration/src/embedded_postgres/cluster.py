@@ -1,8 +1,8 @@
 """Throwaway PostgreSQL clusters built from the machine's own server binaries.
 
-Used by the main job (``python -m catalog`` without ``DATABASE_URL``) and by the integration
-tests. A cluster lives in a fresh temporary directory, listens on a Unix socket plus a free
-127.0.0.1 TCP port, runs with durability off (fsync, synchronous_commit, full_page_writes) and is
+Used by services' main jobs (a throwaway database when none is configured) and by the test
+orchestration's embedded mode (testlanes.postgres.embedded). A cluster lives in a fresh
+temporary directory, listens on a Unix socket plus a free 127.0.0.1 TCP port, runs with durability off (fsync, synchronous_commit, full_page_writes) and is
 stopped and deleted on exit, including on Ctrl-C.
 
 Why not pytest-postgresql's ``PostgreSQLExecutor``: it drives ``pg_ctl`` through mirakuru with
@@ -56,7 +56,7 @@ INSTALL_HINT = (
     "or set PG_BINDIR to the directory that holds initdb and postgres"
 )
 
-_DIR_PREFIX = "catalog-pg-"
+_DIR_PREFIX = "embedded-pg-"
 _OWNER_FILE = "owner.pid"
 # The longest Unix socket path the kernel accepts is 107 bytes; postgres appends this suffix.
 _SOCKET_SUFFIX = "/.s.PGSQL.65535"
@@ -220,7 +220,7 @@ class EmbeddedPostgres:
     def __init__(
         self,
         *,
-        dbname: str = "catalog",
+        dbname: str = "app",
         user: str = "postgres",
         template: Path | None = None,
         data_dir: Path | None = None,
