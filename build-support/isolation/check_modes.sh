@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Exercises the integration lane in every isolation mode against a real PostgreSQL server that this
 # script starts, and prints what each mode costs on this suite:
-#   embedded  no DATABASE_URL: a throwaway cluster per test process (the default)
-#   serial    DATABASE_URL set: one process at a time holds the shared server
-#   slot      DATABASE_URL set, TEST_ISOLATION=slot: a database per execution slot
+#   embedded  no TEST_POSTGRES_URL: a throwaway cluster per test process (the default)
+#   serial    TEST_POSTGRES_URL set: one process at a time holds the shared server
+#   slot      TEST_POSTGRES_URL set, TEST_ISOLATION=slot: a database per execution slot
 # Then reproduces the foreign-key teardown collision on one shared database and shows serial and
 # slot isolation remove it (build-support/isolation/collision_demo.py), and probes that the serial
 # lock never lets two processes overlap (serial_lock_probe.py).
@@ -33,14 +33,14 @@ run_lane() { # run_lane MODE [ENV...]: the integration lane, forced to run, time
     || { tail -n 40 "$workdir/$mode.log"; echo "FAIL: the integration lane failed in $mode mode" >&2; exit 1; }
   printf '%-9s %6.1f s\n' "$mode" "$(echo "$(date +%s.%N) - $start" | bc)"
 }
-shared=(DATABASE_URL="postgresql+psycopg://postgres@127.0.0.1:$port/postgres" TEST_POSTGRES_VERSION="$version")
+shared=(TEST_POSTGRES_URL="postgresql+psycopg://postgres@127.0.0.1:$port/postgres" TEST_POSTGRES_VERSION="$version")
 echo "integration lane wall time by mode:"
 run_lane embedded
 run_lane serial "${shared[@]}" TEST_ISOLATION=serial
 run_lane slot "${shared[@]}" TEST_ISOLATION=slot
 
 leftovers="$(as_pg "$bindir/psql" -h "$workdir" -p "$port" -U postgres -Atc \
-  "select count(*) from pg_database where datname like 'catalog_test_%'")"
+  "select count(*) from pg_database where datname like 'tl_slot_%'")"
 [[ "$leftovers" == 0 ]] || { echo "FAIL: $leftovers slot databases left behind after clean runs" >&2; exit 1; }
 echo "ok: no slot database left behind"
 

@@ -81,17 +81,24 @@ def workload(url: str, worker: str) -> list[str]:
     return failures
 
 
+# The catalog's schema, as its suite declares it in pyproject.toml.
+CATALOG_SCHEMA = "catalog.migrations:upgrade"
+
+
 def worker_main(mode: str, shared_url: str, worker: str, env_dir: str) -> None:
     if mode == "naive":
         print(json.dumps(workload(shared_url, worker)))
         return
-    from testlanes.postgres import provision_serial, provision_slot
     from testlanes.config import TestSettings
+    from testlanes.postgres.serial import provision_serial
+    from testlanes.postgres.slot import provision_slot
+    from testlanes.recipes import SchemaRecipe
+    from testlanes.suites import Suite
 
     quiet = lambda _msg: None  # noqa: E731
     settings = TestSettings.from_env(
         {
-            "DATABASE_URL": shared_url,
+            "TEST_POSTGRES_URL": shared_url,
             "TEST_POSTGRES_VERSION": json.loads(Path(env_dir, "version.json").read_text()),
             "TEST_ISOLATION": mode,
             "TEST_SLOT": worker,
@@ -100,7 +107,8 @@ def worker_main(mode: str, shared_url: str, worker: str, env_dir: str) -> None:
         }
     )
     provision = provision_serial if mode == "serial" else provision_slot
-    service = provision(settings, quiet)
+    suite = Suite("catalog", SchemaRecipe("catalog", "callable", CATALOG_SCHEMA, Path.cwd()))
+    service = provision(suite, settings, quiet)
     try:
         print(json.dumps(workload(service.url, worker)))
     finally:

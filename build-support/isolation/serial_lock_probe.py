@@ -43,6 +43,19 @@ def test_uses_the_shared_database(n, committing_engine):
 """
 
 
+SUITE_CONFIG = """
+[tool.pytest.ini_options]
+[tool.testlanes.suites.catalog]
+callable = "catalog.migrations:upgrade"
+"""
+
+
+def _own_dir(root: Path, n: int) -> Path:
+    path = root / f"machine{n}"
+    path.mkdir(exist_ok=True)
+    return path
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--processes", type=int, default=6)
@@ -61,13 +74,13 @@ def main() -> int:
             version = str(conn.execute("SHOW server_version").fetchone()[0]).split()[0]
         root = Path(tmp)
         (root / "test_probe.py").write_text(SUITE)
+        (root / "pyproject.toml").write_text(SUITE_CONFIG)
         log = root / "intervals.jsonl"
         env = clean_env(
             {
-                "DATABASE_URL": pg.url,
+                "TEST_POSTGRES_URL": pg.url,
                 "TEST_POSTGRES_VERSION": version,
                 "TEST_ISOLATION": "serial",
-                "TEST_LOCK_DIR": str(root / "locks"),
                 "PROBE_LOG": str(log),
             }
         )
@@ -86,11 +99,18 @@ def main() -> int:
             "no:schemathesis",
             str(root / "test_probe.py"),
         ]
+        # A temp and lock directory each, as on separate machines: only the server-side lock
+        # can keep them apart.
         procs = [
             subprocess.Popen(
-                cmd, cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+                cmd,
+                cwd=root,
+                env={**env, "TMPDIR": str(_own_dir(root, n)), "TEST_LOCK_DIR": str(_own_dir(root, n))},
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
             )
-            for _ in range(args.processes)
+            for n in range(args.processes)
         ]
         outputs = [p.communicate(timeout=600) for p in procs]
         codes = [p.returncode for p in procs]

@@ -46,7 +46,7 @@ def _read_line(proc: subprocess.Popen[str], timeout: float) -> str:
 def _owned_cluster_dirs(pid: int) -> list[Path]:
     found = []
     for root in {Path(tempfile.gettempdir()), Path("/tmp")}:
-        for d in root.glob("catalog-pg-*"):
+        for d in root.glob("embedded-pg-*"):
             try:
                 if (d / "owner.pid").read_text().strip() == str(pid):
                     found.append(d)

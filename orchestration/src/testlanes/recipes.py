@@ -4,7 +4,7 @@ Three forms, as ``[tool.testlanes.suites.<name>]`` in the pytest config file (py
 
     alembic = "inventory:migrations"     # an Alembic script location (package:path or a path)
     sql = "db/schema.sql"                # a SQL file, relative to the config file
-    callable = "catalog.migrations:upgrade"  # module:function, called with the database URL
+    callable = "shop.db:create_schema"   # module:function, called with the database URL
 
 ``key_files`` (globs relative to the config file) add to what keys the templates; by default the
 key covers the script directory, the SQL file, or the callable's package. A change to any of

@@ -25,9 +25,14 @@ from testlanes.postgres.service import PostgresService, ServiceUnavailable, rend
 from testlanes.suites import Suite
 
 
+# Bump when the layout of template clusters changes (e.g. the database the schema lives in).
+_FORMAT = "2"
+
+
 def template_key(suite: Suite, version: str) -> str:
     recipe = suite.recipe.digest() if suite.recipe else "empty"
-    return hashlib.sha256(f"{suite.name}|{recipe}|{version}".encode()).hexdigest()[:16]
+    key = f"{_FORMAT}|{suite.name}|{recipe}|{version}"
+    return hashlib.sha256(key.encode()).hexdigest()[:16]
 
 
 def template_cluster(suite: Suite, settings: TestSettings, announce: Callable[[str], None]) -> Path:
