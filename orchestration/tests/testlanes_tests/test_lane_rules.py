@@ -207,7 +207,9 @@ def test_an_integration_test_connecting_to_an_undeclared_database_fails(
     )
     run = run_in_lane(pytester, monkeypatch, INTEGRATION)
     run.result.assert_outcomes(failed=1)
-    assert service_message("integration", "postgres", "connected to it at localhost:1") in run.output
+    assert (
+        service_message("integration", "postgres", "connected to it at localhost:1") in run.output
+    )
 
 
 def test_connecting_to_an_undeclared_search_service_is_refused_and_recorded() -> None:
