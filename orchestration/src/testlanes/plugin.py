@@ -3,6 +3,10 @@
 Loaded with ``-p testlanes.plugin`` (the BUILD macros put it into ``PYTEST_ADDOPTS``) or through
 the ``pytest11`` entry point of the installed wheel; never from a conftest, because it must run
 before any conftest is imported. This module only holds hooks; each concern has its own module.
+
+It imports those modules inside its hooks, not at the top: ``-p`` plugins are imported before
+pytest-cov starts measuring (in its own, earlier ``pytest_load_initial_conftests``), and code
+imported then would count as never run in the merged coverage report the gate judges.
 """
 
 from __future__ import annotations
@@ -13,27 +17,24 @@ import threading
 import pytest
 from _pytest.junitxml import xml_key
 
-from testlanes import lane_rules, retries
-from testlanes.config import SERVICES, URL_VARS, ConfigError, TestSettings
-from testlanes.lane_policy import LanePolicy
-from testlanes.markers import SERVICES_MARKER, declared_services
-from testlanes.registry import Registry, install, registry
-from testlanes.suites import load_suites, select_suite
-
-pytest_plugins = ["testlanes.fixtures"]
-
 _SKIP_REASON = "{var} is not set: no {service} server to test against"
+# The marker's name; testlanes.markers reads it (kept here too: imported before coverage starts).
+_SERVICES_MARKER = "services"
 
 
-def _settings_or_usage_error(config: pytest.Config) -> tuple[TestSettings, LanePolicy | None]:
+def _settings_or_usage_error(config: pytest.Config) -> TestSettings:
+    from testlanes.config import ConfigError, TestSettings
+    from testlanes.registry import Registry, install
+    from testlanes.suites import load_suites, select_suite
+
     try:
         settings = TestSettings.from_env()
-        policy = LanePolicy.from_env()
         suite = select_suite(load_suites(config.inipath), settings.suite, config.inipath)
     except ConfigError as exc:
         raise pytest.UsageError(str(exc)) from None
     install(config, Registry(config, settings, suite))
-    return settings, policy
+    config.pluginmanager.import_plugin("testlanes.fixtures")
+    return settings
 
 
 def _is_xdist_controller(config: pytest.Config) -> bool:
@@ -45,19 +46,29 @@ def _is_xdist_controller(config: pytest.Config) -> bool:
 def pytest_load_initial_conftests(early_config: pytest.Config) -> None:
     """Before any conftest or test module is imported: provision what the directory declares
     and export the suite's variables, so suites that read settings at import time see them."""
-    settings, _ = _settings_or_usage_error(early_config)
+    from testlanes.registry import registry
+
+    settings = _settings_or_usage_error(early_config)
     if settings.directory_services and not _is_xdist_controller(early_config):
         registry(early_config).provision_early(settings.directory_services)
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    from testlanes import lane_rules, retries
+    from testlanes.config import ConfigError, SERVICES
+    from testlanes.lane_policy import LanePolicy
+    from testlanes.registry import registry
+
     if not _has_registry(config):  # loaded after the initial conftests (e.g. by a conftest)
         _settings_or_usage_error(config)
     reg = registry(config)
-    policy = LanePolicy.from_env()
+    try:
+        policy = LanePolicy.from_env()
+    except ConfigError as exc:
+        raise pytest.UsageError(str(exc)) from None
     config.addinivalue_line(
         "markers",
-        f"{SERVICES_MARKER}(*names): services a test needs ({', '.join(SERVICES)})",
+        f"{_SERVICES_MARKER}(*names): services a test needs ({', '.join(SERVICES)})",
     )
     config.addinivalue_line(
         "markers",
@@ -72,6 +83,8 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def _has_registry(config: pytest.Config) -> bool:
+    from testlanes.registry import registry
+
     try:
         registry(config)
     except KeyError:
@@ -96,11 +109,15 @@ def _stop_cleanly_on_sigterm() -> None:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    from testlanes.config import SERVICES, URL_VARS
+    from testlanes.markers import declared_services
+    from testlanes.registry import registry
+
     reg = registry(config)
     directory = reg.settings.directory_services
     for item in items:
         if directory - declared_services(item):
-            item.add_marker(getattr(pytest.mark, SERVICES_MARKER)(*sorted(directory)))
+            item.add_marker(getattr(pytest.mark, _SERVICES_MARKER)(*sorted(directory)))
         names = declared_services(item)
         unknown = names - set(SERVICES)
         if unknown:
@@ -119,6 +136,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 def pytest_sessionfinish(session: pytest.Session) -> None:
     # Reports group test files by lane (testlanes.reporting reads this testsuite property);
     # tryfirst: junitxml writes its file in its own pytest_sessionfinish.
+    from testlanes.lane_policy import LanePolicy
+
     policy = LanePolicy.from_env()
     xml = session.config.stash.get(xml_key, None)
     if policy is not None and xml is not None:

@@ -29,7 +29,6 @@ from testlanes.exports import POSTGRES_NAMES, postgres_exports
 from testlanes.recipes import SchemaRecipe
 
 
-
 @dataclass(frozen=True)
 class Suite:
     name: str
