@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Proves the lane rules bite (backend/tests/testlanes/lane_rules.py): in a throwaway copy,
+# Proves the lane rules bite (orchestration/src/testlanes/lane_rules.py): in a throwaway copy,
 # misfile a test that opens a network socket into the unit lane and one that starts a subprocess
 # into the contract lane, run them through Pants, and check that both fail with the rule's message
 # naming the lane.
@@ -38,8 +38,8 @@ expect() { # expect WHAT PATTERN
 expect "the unit test failed" "✕ $socket_test failed"
 expect "the contract test failed" "✕ $subprocess_test failed"
 expect "the socket rule was named" \
-  "lane rule (unit): tests in the unit lane may not open network sockets; move this test to the integration lane and declare the service"
+  "lane rule (unit): tests in the unit lane may not open network sockets; move this test to a lane that may touch services (lanes.toml) and declare the service"
 expect "the subprocess rule was named" \
-  "lane rule (contract): tests in the contract lane may not start subprocesses; move this test to the integration lane"
+  "lane rule (contract): tests in the contract lane may not start subprocesses; move this test to a lane that may touch services (lanes.toml)"
 echo "ok: $socket_test fails: $(grep -m1 -o 'lane rule (unit): [^;]*' rules.log)"
 echo "ok: $subprocess_test fails: $(grep -m1 -o 'lane rule (contract): [^;]*' rules.log)"

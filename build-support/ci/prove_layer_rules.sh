@@ -24,4 +24,4 @@ expect_denied backend/src/catalog/services/zz_layer.py \
 expect_denied backend/tests/unit/test_zz_layer.py \
   'from unit.test_slugs import *  # noqa: F403' "no test module imports another test module"
 expect_denied backend/src/catalog/zz_layer.py \
-  'import testlanes  # noqa: F401' "test utilities are importable only from tests"
+  'import testlanes  # noqa: F401' "the test orchestration is never a dependency of service code"
