@@ -6,7 +6,9 @@
 #   slot      TEST_POSTGRES_URL set, TEST_ISOLATION=slot: a database per execution slot
 # Then reproduces the foreign-key teardown collision on one shared database and shows serial and
 # slot isolation remove it (build-support/isolation/collision_demo.py), and probes that the serial
-# lock never lets two processes overlap (serial_lock_probe.py).
+# lock never lets two processes overlap (serial_lock_probe.py), and that the inventory suite
+# (written before the orchestration) fails naively in parallel and passes in every mode
+# (adoption_demo.py).
 # Usage: build-support/isolation/check_modes.sh [--repetitions N]
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
@@ -46,3 +48,5 @@ echo "ok: no slot database left behind"
 
 ./pants run build-support/isolation/collision_demo.py -- --repetitions "$repetitions" --processes 4
 ./pants run build-support/isolation/serial_lock_probe.py -- --processes 4
+# The second service's suite, adopted by configuration only: naive fails, every mode holds.
+./pants run build-support/isolation/adoption_demo.py -- --repetitions "$repetitions" --naive-repetitions 10

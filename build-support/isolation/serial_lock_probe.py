@@ -105,7 +105,11 @@ def main() -> int:
             subprocess.Popen(
                 cmd,
                 cwd=root,
-                env={**env, "TMPDIR": str(_own_dir(root, n)), "TEST_LOCK_DIR": str(_own_dir(root, n))},
+                env={
+                    **env,
+                    "TMPDIR": str(_own_dir(root, n)),
+                    "TEST_LOCK_DIR": str(_own_dir(root, n)),
+                },
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
                 text=True,

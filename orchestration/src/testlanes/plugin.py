@@ -14,8 +14,13 @@ from __future__ import annotations
 import signal
 import threading
 
+from typing import TYPE_CHECKING
+
 import pytest
 from _pytest.junitxml import xml_key
+
+if TYPE_CHECKING:
+    from testlanes.suites import Suite
 
 _SKIP_REASON = "{var} is not set: no {service} server to test against"
 # The marker's name; testlanes.markers reads it (kept here too: imported before coverage starts).
@@ -25,11 +30,15 @@ _SERVICES_MARKER = "services"
 def _settings_or_usage_error(config: pytest.Config) -> TestSettings:
     from testlanes.config import ConfigError, TestSettings
     from testlanes.registry import Registry, install
-    from testlanes.suites import load_suites, select_suite
+    from testlanes.suites import AmbiguousSuite, load_suites, select_suite
 
     try:
         settings = TestSettings.from_env()
-        suite = select_suite(load_suites(config.inipath), settings.suite, config.inipath)
+        suites = load_suites(config.inipath)
+        try:
+            suite: Suite | AmbiguousSuite = select_suite(suites, settings.suite, config.inipath)
+        except AmbiguousSuite as exc:
+            suite = exc  # raised when a test needs the database, not before
     except ConfigError as exc:
         raise pytest.UsageError(str(exc)) from None
     install(config, Registry(config, settings, suite))

@@ -35,15 +35,24 @@ UNREACHABLE_ERRORS = (ServiceUnavailable, SearchServiceUnavailable)
 
 
 class Registry:
-    def __init__(self, config: pytest.Config, settings: TestSettings, suite: Suite) -> None:
+    def __init__(
+        self, config: pytest.Config, settings: TestSettings, suite: Suite | ConfigError
+    ) -> None:
         self.config = config
         self.settings = settings
-        self.suite = suite
+        self._suite = suite
         self._services: dict[str, PostgresService | SearchService] = {}
         self._failures: dict[str, str] = {}
         self._engine: Engine | None = None
         self.exported: dict[str, str] = {}
         self.outages = OutageTracker(self.addresses)
+
+    @property
+    def suite(self) -> Suite:
+        """This process's suite; a configuration problem with it is raised only when needed."""
+        if isinstance(self._suite, ConfigError):
+            raise self._suite
+        return self._suite
 
     def announce(self, message: str) -> None:
         """Write to the real stderr even while pytest captures output (e.g. lock waits)."""

@@ -63,6 +63,11 @@ class Suite:
         return postgres_exports(make_url(url), self.env_names)
 
 
+class AmbiguousSuite(ConfigError):
+    """Several suites are configured and the process names none: an error only when a test
+    needs a database (a unit lane process never does)."""
+
+
 # Used when no suite is configured: an empty database, every variable, leak checks on.
 DEFAULT_SUITE = Suite("default", None)
 
@@ -96,7 +101,7 @@ def select_suite(
     if len(suites) == 1:
         return next(iter(suites.values()))
     if suites:
-        raise ConfigError(
+        raise AmbiguousSuite(
             f"{config_file} configures several suites ({', '.join(sorted(suites))}): set "
             f"TEST_SUITE to the one this test directory belongs to (in its BUILD file)"
         )

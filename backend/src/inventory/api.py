@@ -1,0 +1,124 @@
+"""The HTTP API: plain sync FastAPI endpoints on a session per request."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, FastAPI, HTTPException, Query, Response, status
+from psycopg import errors as pg_errors
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from inventory.core.config import settings
+from inventory.core.db import get_session
+from inventory.models import Product, Supplier
+from inventory.schemas import (
+    ProductIn,
+    ProductOut,
+    ProductPage,
+    SupplierIn,
+    SupplierOut,
+    SupplierPage,
+)
+from slugkit import slugify
+
+app = FastAPI(title="inventory", version="1.0.0")
+SessionDep = Annotated[Session, Depends(get_session)]
+After = Annotated[int | None, Query(ge=0, description="the last id of the previous page")]
+Limit = Annotated[int, Query(ge=1, le=settings.PAGE_SIZE_MAX)]
+
+
+def _conflict_or_raise(session: Session, exc: IntegrityError, what: str) -> HTTPException:
+    session.rollback()
+    if isinstance(exc.orig, pg_errors.UniqueViolation):
+        return HTTPException(status.HTTP_409_CONFLICT, f"{what} already exists")
+    if isinstance(exc.orig, pg_errors.ForeignKeyViolation):
+        return HTTPException(status.HTTP_409_CONFLICT, f"{what} is still referenced")
+    raise exc
+
+
+@app.post("/suppliers", status_code=status.HTTP_201_CREATED, response_model=SupplierOut)
+def create_supplier(body: SupplierIn, session: SessionDep) -> Supplier:
+    code = body.code or slugify(body.name)
+    if not code:
+        raise HTTPException(422, "code cannot be derived from the name; provide one")
+    supplier = Supplier(code=code, name=body.name)
+    session.add(supplier)
+    try:
+        session.commit()
+    except IntegrityError as exc:
+        raise _conflict_or_raise(session, exc, f"supplier {code!r}") from None
+    return supplier
+
+
+@app.get("/suppliers", response_model=SupplierPage)
+def list_suppliers(session: SessionDep, after: After = None, limit: Limit = 20) -> SupplierPage:
+    query = select(Supplier).order_by(Supplier.id).limit(limit + 1)
+    if after is not None:
+        query = query.where(Supplier.id > after)
+    rows = list(session.scalars(query))
+    page = rows[:limit]
+    return SupplierPage(
+        items=[SupplierOut.model_validate(s) for s in page],
+        next_after=page[-1].id if len(rows) > limit else None,
+    )
+
+
+@app.get("/suppliers/{supplier_id}", response_model=SupplierOut)
+def get_supplier(supplier_id: int, session: SessionDep) -> Supplier:
+    supplier = session.get(Supplier, supplier_id)
+    if supplier is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"supplier {supplier_id} not found")
+    return supplier
+
+
+@app.delete("/suppliers/{supplier_id}", status_code=status.HTTP_204_NO_CONTENT)
+def delete_supplier(supplier_id: int, session: SessionDep) -> Response:
+    supplier = get_supplier(supplier_id, session)
+    session.delete(supplier)
+    try:
+        session.commit()
+    except IntegrityError as exc:
+        raise _conflict_or_raise(session, exc, f"supplier {supplier_id}") from None
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@app.post("/products", status_code=status.HTTP_201_CREATED, response_model=ProductOut)
+def create_product(body: ProductIn, session: SessionDep) -> Product:
+    get_supplier(body.supplier_id, session)
+    product = Product(**body.model_dump())
+    session.add(product)
+    try:
+        session.commit()
+    except IntegrityError as exc:
+        raise _conflict_or_raise(session, exc, f"product {body.sku!r}") from None
+    return product
+
+
+@app.get("/products", response_model=ProductPage)
+def list_products(
+    session: SessionDep,
+    supplier_id: int | None = None,
+    after: After = None,
+    limit: Limit = 20,
+) -> ProductPage:
+    query = select(Product).order_by(Product.id).limit(limit + 1)
+    if supplier_id is not None:
+        query = query.where(Product.supplier_id == supplier_id)
+    if after is not None:
+        query = query.where(Product.id > after)
+    rows = list(session.scalars(query))
+    page = rows[:limit]
+    return ProductPage(
+        items=[ProductOut.model_validate(p) for p in page],
+        next_after=page[-1].id if len(rows) > limit else None,
+    )
+
+
+@app.get("/products/{product_id}", response_model=ProductOut)
+def get_product(product_id: int, session: SessionDep) -> Product:
+    product = session.get(Product, product_id)
+    if product is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"product {product_id} not found")
+    return product
