@@ -15,8 +15,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from catalog import migrations
-from embedded_postgres import (
+from embedded_postgres.cluster import (
     EmbeddedPostgres,
     EmbeddedPostgresError,
     find_bindir,
@@ -59,12 +58,12 @@ def running(pg_template_dir: Path) -> Iterator[EmbeddedPostgres]:
 
 def test_a_started_cluster_accepts_connections_at_its_url(running: EmbeddedPostgres) -> None:
     with psycopg.connect(running.libpq_url) as conn:
-        assert conn.execute("SELECT current_database()").fetchone() == ("catalog",)
+        assert conn.execute("SELECT current_database()").fetchone() == ("app",)
 
 
 def test_the_url_names_the_psycopg3_driver_and_a_localhost_port(running: EmbeddedPostgres) -> None:
     assert re.fullmatch(
-        r"postgresql\+psycopg://postgres@127\.0\.0\.1:\d+/catalog", running.url
+        r"postgresql\+psycopg://postgres@127\.0\.0\.1:\d+/app", running.url
     ), running.url
 
 
@@ -122,14 +121,20 @@ def test_ctrl_c_in_the_block_still_stops_and_cleans_up(pg_template_dir: Path) ->
     assert not data_dir.exists()
 
 
-def test_a_copied_template_carries_the_migrated_schema(running: EmbeddedPostgres) -> None:
-    assert migrations.current_revision(running.url) == migrations.head_revision()
+def _tables(pg: EmbeddedPostgres) -> set[str]:
+    with pg.connect() as conn:
+        rows = conn.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
+        return {name for (name,) in rows}
+
+
+def test_a_copied_template_carries_the_suites_schema(running: EmbeddedPostgres) -> None:
+    assert {"workspaces", "collections"} <= _tables(running)
 
 
 def test_without_a_template_initdb_builds_an_empty_cluster_with_the_named_database() -> None:
     with EmbeddedPostgres(dbname="scratchpad") as pg, pg.connect() as conn:
         assert conn.execute("SELECT current_database()").fetchone() == ("scratchpad",)
-        assert migrations.current_revision(pg.url) is None
+        assert _tables(pg) == set()
 
 
 def test_two_clusters_run_side_by_side_on_different_ports(
@@ -197,10 +202,10 @@ def test_a_killed_owner_process_takes_its_server_down(pg_template_dir: Path) -> 
 def test_sweeping_removes_directories_of_dead_owners_only(tmp_path: Path) -> None:
     finished = subprocess.Popen(["true"])
     finished.wait()
-    stale = tmp_path / "catalog-pg-stale"
+    stale = tmp_path / "embedded-pg-stale"
     stale.mkdir()
     (stale / "owner.pid").write_text(str(finished.pid))
-    live = tmp_path / "catalog-pg-live"
+    live = tmp_path / "embedded-pg-live"
     live.mkdir()
     (live / "owner.pid").write_text(str(os.getpid()))
 

@@ -8,13 +8,11 @@ import psycopg
 import pytest
 from psycopg import sql
 
-from testlanes.postgres import (
-    PostgresService,
-    _claim,
-    connect_or_explain,
-    drop_leftover_databases,
-)
-from testlanes.config import TEST_DB_PREFIX
+from testlanes.postgres import PostgresService
+from testlanes.postgres.claims import SLOT_PREFIX as TEST_DB_PREFIX
+from testlanes.postgres.claims import claim as _claim
+from testlanes.postgres.claims import drop_leftover_databases
+from testlanes.postgres.service import connect_or_explain
 
 # Sweeps the server: other live processes' databases must survive it (that is under test).
 pytestmark = [pytest.mark.services("postgres"), pytest.mark.manages_databases]

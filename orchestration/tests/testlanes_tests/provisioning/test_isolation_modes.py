@@ -13,19 +13,14 @@ import psycopg
 import pytest
 from psycopg import sql
 
-from testlanes.registry import registry
-from testlanes.postgres import PostgresService
-from testlanes.runner import PytestRun, clean_env, run_pytest
 from testlanes.config import TestSettings
+from testlanes.postgres import PostgresService
+from testlanes.postgres.claims import SLOT_PREFIX
+from testlanes.registry import registry
+from testlanes.runner import PytestRun, clean_env, run_pytest
+from testlanes_tests.provisioning.demo_suite import SUITE_NAME, write_suite_config
 
 pytestmark = pytest.mark.services("postgres")
-
-ADOPTING_CONFTEST = """
-from testlanes.plugin import adopt_environment
-
-def pytest_collect_file(file_path, parent):
-    adopt_environment(parent.config, file_path)
-"""
 
 DECLARED_SUITE = """
 import pytest
@@ -70,13 +65,11 @@ def test_needs_opensearch(opensearch_service):
 """
 
 
-def _write_suite(root: Path, *, adopting: bool) -> Path:
-    suite = root / "suite"
+def _write_suite(root: Path) -> Path:
+    suite = write_suite_config(root) / "suite"
     (suite / "declared").mkdir(parents=True)
     (suite / "declared" / "test_declared.py").write_text(DECLARED_SUITE)
     (suite / "declared" / "test_search.py").write_text(SEARCH_SUITE)
-    if adopting:
-        (suite / "declared" / "conftest.py").write_text(ADOPTING_CONFTEST)
     (suite / "plain").mkdir()
     (suite / "plain" / "test_undeclared.py").write_text(UNDECLARED_SUITE)
     return suite
@@ -98,7 +91,7 @@ def embedded_run(
     tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
 ) -> PytestRun:
     root = tmp_path_factory.mktemp("embedded")
-    suite = _write_suite(root, adopting=True)
+    suite = _write_suite(root)
     env = clean_env(cache_dir=registry(request.config).settings.cache_dir)
     return run_pytest(["-s", str(suite)], cwd=root, env=env)
 
@@ -139,17 +132,17 @@ def test_search_tests_are_skipped_with_the_reason_when_no_server_is_configured(
 ) -> None:
     result = embedded_run.outcomes["test_needs_opensearch"]
     assert result.outcome == "skipped"
-    assert "OPENSEARCH_URL is not set" in result.message
+    assert "TEST_OPENSEARCH_URL is not set" in result.message
 
 
 def test_an_unreachable_shared_server_fails_within_seconds_naming_service_and_address(
     tmp_path: Path, settings: TestSettings
 ) -> None:
-    suite = _write_suite(tmp_path, adopting=True)
+    suite = _write_suite(tmp_path)
     # A non-routable address: the connection attempt hangs until connect_timeout.
     env = clean_env(
         {
-            "DATABASE_URL": "postgresql+psycopg://tester@10.255.255.1:5432/catalog",
+            "TEST_POSTGRES_URL": "postgresql+psycopg://tester@10.255.255.1:5432/app",
             "TEST_POSTGRES_VERSION": "15",
             "TEST_CONNECT_TIMEOUT": "2",
             "TEST_LOCK_DIR": str(tmp_path / "locks"),
@@ -168,8 +161,8 @@ def test_an_unreachable_shared_server_fails_within_seconds_naming_service_and_ad
 def test_a_shared_server_without_a_declared_version_is_refused(
     tmp_path: Path, postgres_service: PostgresService, settings: TestSettings
 ) -> None:
-    suite = _write_suite(tmp_path, adopting=False)
-    env = clean_env({"DATABASE_URL": postgres_service.url}, cache_dir=settings.cache_dir)
+    suite = _write_suite(tmp_path)
+    env = clean_env({"TEST_POSTGRES_URL": postgres_service.url}, cache_dir=settings.cache_dir)
 
     run = run_pytest([str(suite / "declared" / "test_declared.py")], cwd=tmp_path, env=env)
 
@@ -180,9 +173,9 @@ def test_a_shared_server_without_a_declared_version_is_refused(
 def test_a_shared_server_of_another_version_than_declared_is_refused(
     tmp_path: Path, postgres_service: PostgresService, settings: TestSettings
 ) -> None:
-    suite = _write_suite(tmp_path, adopting=False)
+    suite = _write_suite(tmp_path)
     env = clean_env(
-        {"DATABASE_URL": postgres_service.url, "TEST_POSTGRES_VERSION": "9.6"},
+        {"TEST_POSTGRES_URL": postgres_service.url, "TEST_POSTGRES_VERSION": "9.6"},
         cache_dir=settings.cache_dir,
     )
 
@@ -208,14 +201,14 @@ def test_slot_mode_clones_a_database_per_process_and_drops_leftovers_and_itself(
 ) -> None:
     if not _can_create_databases(postgres_service):
         pytest.skip("slot mode needs CREATEDB on the server under test")
-    leftover = f"{settings.slot_name().rsplit('_', 1)[0]}_s990"
+    leftover = f"{SLOT_PREFIX}{SUITE_NAME}_{settings.namespace()}_s990"
     with postgres_service.connect() as conn:
         conn.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(leftover)))
         conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(leftover)))
-    suite = _write_suite(tmp_path, adopting=True)
+    suite = _write_suite(tmp_path)
     env = clean_env(
         {
-            "DATABASE_URL": postgres_service.url,
+            "TEST_POSTGRES_URL": postgres_service.url,
             "TEST_POSTGRES_VERSION": server_version,
             "TEST_ISOLATION": "slot",
             "TEST_SLOT": "991",
@@ -233,7 +226,7 @@ def test_slot_mode_clones_a_database_per_process_and_drops_leftovers_and_itself(
         remaining = {
             name
             for (name,) in conn.execute(
-                "SELECT datname FROM pg_database WHERE datname LIKE 'catalog_test_%'"
+                "SELECT datname FROM pg_database WHERE datname LIKE 'tl_slot_%'"
             )
         }
     assert leftover not in remaining
@@ -246,13 +239,11 @@ def test_serial_mode_uses_the_shared_database_under_the_lock(
     server_version: str,
     settings: TestSettings,
 ) -> None:
-    suite = _write_suite(tmp_path, adopting=True)
-    lock_dir = tmp_path / "locks"
+    suite = _write_suite(tmp_path)
     env = clean_env(
         {
-            "DATABASE_URL": empty_database_url,
+            "TEST_POSTGRES_URL": empty_database_url,
             "TEST_POSTGRES_VERSION": server_version,
-            "TEST_LOCK_DIR": str(lock_dir),
         },
         cache_dir=settings.cache_dir,
     )
@@ -262,6 +253,5 @@ def test_serial_mode_uses_the_shared_database_under_the_lock(
     expected_db = empty_database_url.rsplit("/", 1)[1]
     assert f"DBNAME={expected_db} MODE=serial" in run.stdout, run.stdout + run.stderr
     assert run.outcomes["test_committing_engine_cleans_up"].outcome == "passed"
-    assert [p.name for p in lock_dir.glob("postgres-*.lock")]
     with psycopg.connect(empty_database_url.replace("+psycopg", "")) as conn:
         assert conn.execute("SELECT count(*) FROM workspaces").fetchone() == (0,)

@@ -13,9 +13,11 @@ import pytest
 from psycopg import sql
 
 from testlanes.registry import registry
-from testlanes.postgres import PostgresService, _claim
+from testlanes.postgres import PostgresService
+from testlanes.postgres.claims import SLOT_PREFIX as TEST_DB_PREFIX
+from testlanes.postgres.claims import claim as _claim
 from testlanes.runner import PytestRun, clean_env, run_pytest
-from testlanes.config import TEST_DB_PREFIX
+from testlanes_tests.provisioning.demo_suite import SUITE_NAME, write_suite_config
 
 pytestmark = [pytest.mark.services("postgres"), pytest.mark.manages_databases]
 
@@ -75,7 +77,7 @@ def sibling_database(request: pytest.FixtureRequest) -> Iterator[str]:
     """Another slot's live database on the server: claimed, so no sweep drops it."""
     reg = registry(request.config)
     # The name slot SIBLING_SLOT gets on this host (the child's slot differs only in its number).
-    name = f"{TEST_DB_PREFIX}{reg.settings.namespace()}_{SIBLING_SLOT}"
+    name = f"{TEST_DB_PREFIX}{SUITE_NAME}_{reg.settings.namespace()}_{SIBLING_SLOT}"
     with reg.postgres().connect() as conn:
         conn.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
         conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
@@ -100,16 +102,17 @@ def slot_run(
         ).fetchone()
     if not (row and row[0]):
         pytest.skip("slot mode needs CREATEDB on the server under test")
-    root: Path = tmp_path_factory.mktemp("slot-rules")
+    root: Path = write_suite_config(tmp_path_factory.mktemp("slot-rules"))
     (root / "test_slot_suite.py").write_text(SLOT_SUITE)
     env = clean_env(
         {
-            "DATABASE_URL": service.url,
+            "TEST_POSTGRES_URL": service.url,
             "TEST_POSTGRES_VERSION": str(row[1]).split()[0],
             "TEST_ISOLATION": "slot",
             # The sibling's slot number, so the child derives the sibling's name from its own.
             "TEST_SLOT": "993",
             "TEST_LANE": "integration",
+            "TEST_LANE_MAY_TOUCH": "services",
             "TEST_STRICT": "1",
         },
         cache_dir=registry(request.config).settings.cache_dir,

@@ -1,4 +1,4 @@
-"""testlanes.locks.ServiceLock: the serial-mode lock, exercised across real processes."""
+"""testlanes.locks.ServiceLock: the local serial lock (search engines), across real processes."""
 
 from __future__ import annotations
 
