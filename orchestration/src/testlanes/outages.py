@@ -27,6 +27,10 @@ OUTAGE_PROPERTY = "outage"
 _PROBE_TIMEOUT = 1.0
 
 
+class ServiceDown(Exception):
+    """Stands for the error of the test that met an outage, so no retry policy retries it."""
+
+
 @dataclass
 class Outage:
     service: str
@@ -39,7 +43,7 @@ class Outage:
         return (
             f"{OUTAGE_PREFIX}{self.service} at {self.address} (from {self.source}) stopped "
             f"answering during {self.since}; this and every later test that declares "
-            f"{self.service} fail at once. Restart the server (or fix {self.source}) and rerun"
+            f"{self.service} fail at once. Restart the server (or fix {self.source}) and run again"
         )
 
     def summary(self) -> str:
@@ -80,7 +84,8 @@ class OutageTracker:
                 item.user_properties.append((OUTAGE_PROPERTY, name))
                 pytest.fail(outage.message(), pytrace=False)
 
-    @pytest.hookimpl(wrapper=True)
+    # trylast: innermost, so the retry plugin's own wrapper sees the outage, not the raw error.
+    @pytest.hookimpl(wrapper=True, trylast=True)
     def pytest_runtest_makereport(
         self, item: pytest.Item, call: pytest.CallInfo[None]
     ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
@@ -91,9 +96,9 @@ class OutageTracker:
         for name, (host, port, source) in sorted(self._addresses().items()):
             if name in declared and name not in self.down and not reachable(host, port):
                 outage = self.mark_down(name, f"{host}:{port}", source, item.nodeid)
-                outage.not_run.append(item.nodeid)
                 item.user_properties.append((OUTAGE_PROPERTY, name))
                 report.longrepr = f"{outage.message()}\n\n{report.longreprtext}"
+                call.excinfo = _as_outage(outage, call.excinfo)
         return report
 
     @pytest.hookimpl(tryfirst=True)
@@ -106,6 +111,16 @@ class OutageTracker:
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
         for outage in self.down.values():
             terminalreporter.write_sep("=", f"OUTAGE: {outage.summary()}", red=True, bold=True)
+
+
+def _as_outage(
+    outage: Outage, original: pytest.ExceptionInfo[BaseException] | None
+) -> pytest.ExceptionInfo[BaseException]:
+    """The outage as the test's error (raised, so it has the traceback pytest requires)."""
+    try:
+        raise ServiceDown(outage.message()) from (original.value if original else None)
+    except ServiceDown:
+        return pytest.ExceptionInfo.from_current()
 
 
 def _junit_reporters(config: pytest.Config) -> list[Any]:

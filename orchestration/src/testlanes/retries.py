@@ -19,6 +19,7 @@ A test that needed a retry is never shown as a plain pass:
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Generator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -42,7 +43,8 @@ NEVER_RETRY: tuple[str, ...] = (
     r"^Failed: cannot provision ",
     r"but does not declare it: add",
     r"left rows behind",
-    rf"^Failed: {OUTAGE_PREFIX}",
+    # Unanchored: the first test to meet an outage carries it at the top of its own report.
+    re.escape(OUTAGE_PREFIX),
 )
 
 

