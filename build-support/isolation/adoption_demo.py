@@ -69,10 +69,7 @@ def main() -> int:
     if not (Path.cwd() / SUITE).is_dir():
         print(f"run from the repository root: {SUITE} not found", file=sys.stderr)
         return 2
-    with (
-        tempfile.TemporaryDirectory(prefix="adoption-cache-") as cache,
-        EmbeddedPostgres(dbname="shared") as pg,
-    ):
+    with EmbeddedPostgres(dbname="shared") as pg:
         exports = postgres_exports(make_url(pg.url), (*POSTGRES_VARS, "POSTGRES_DB"))
         _migrate_naive_database(exports)
         with pg.connect() as conn:

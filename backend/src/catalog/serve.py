@@ -14,10 +14,10 @@ from catalog import migrations
 from catalog.adapters.db.engine import create_engine_from_url
 from catalog.adapters.db.uow import sqlalchemy_uow_factory
 from catalog.adapters.search.factory import build_search_index
-from embedded_postgres import EmbeddedPostgres
 from catalog.http.app import create_app, openapi_document
 from catalog.services.reindex import reindex
 from catalog.settings import Settings, SettingsError
+from embedded_postgres import EmbeddedPostgres
 
 logger = logging.getLogger("catalog")
 

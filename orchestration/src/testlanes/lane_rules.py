@@ -7,8 +7,8 @@ reach only the services they declare (``pytest.mark.services`` or the directory'
 the addresses of undeclared services are hidden from ``os.environ`` while the test runs, and
 connecting to one of them fails the test. In slot mode they may also reach only their own
 databases on the shared server: connecting to another slot's database, the template or the
-database TEST_POSTGRES_URL names fails the test (tests of the isolation machinery itself opt out with
-``pytest.mark.manages_databases``).
+database TEST_POSTGRES_URL names fails the test (tests of the isolation machinery itself opt out
+with ``pytest.mark.manages_databases``).
 
 The lane and its policy come from lane_policy.LanePolicy (set by the BUILD macros from
 lanes.toml); without ``TEST_LANE`` (a bare ``pytest`` run, or a child pytest started by a test)
@@ -21,16 +21,13 @@ turns every exception into "service down", say) still fails with the rule's mess
 from __future__ import annotations
 
 import contextlib
-import ipaddress
 import os
 import socket
-import sys
 import warnings
-from collections.abc import Generator, Iterable, Iterator, Mapping
+from collections.abc import Generator, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-import psycopg
 import pytest
 import pytest_socket
 from pytest_socket import SocketBlockedError

@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import signal
 import threading
-
 from typing import TYPE_CHECKING
 
 import pytest
 from _pytest.junitxml import xml_key
 
 if TYPE_CHECKING:
+    from testlanes.config import TestSettings
     from testlanes.suites import Suite
 
 _SKIP_REASON = "{var} is not set: no {service} server to test against"
@@ -64,7 +64,7 @@ def pytest_load_initial_conftests(early_config: pytest.Config) -> None:
 
 def pytest_configure(config: pytest.Config) -> None:
     from testlanes import lane_rules, retries
-    from testlanes.config import ConfigError, SERVICES
+    from testlanes.config import SERVICES, ConfigError
     from testlanes.lane_policy import LanePolicy
     from testlanes.registry import registry
 

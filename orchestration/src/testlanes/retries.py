@@ -18,7 +18,6 @@ A test that needed a retry is never shown as a plain pass:
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Generator, Mapping
 from dataclasses import dataclass, field

@@ -13,8 +13,6 @@ from collections.abc import Callable
 
 import httpx
 
-from testlanes.exports import INDEX_PREFIX_NAME, SEARCH_URL_NAMES
-from testlanes.locks import ServiceLock
 from testlanes.config import (
     URL_VARS,
     VERSION_VARS,
@@ -22,7 +20,8 @@ from testlanes.config import (
     TestSettings,
     version_matches,
 )
-
+from testlanes.exports import INDEX_PREFIX_NAME, SEARCH_URL_NAMES
+from testlanes.locks import ServiceLock
 
 # Every index a test creates starts with this (the app reads its prefix from INDEX_PREFIX_NAME).
 INDEX_PREFIX = "tl_test_"

@@ -22,9 +22,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from testlanes.config import ConfigError
 from sqlalchemy.engine import make_url
 
+from testlanes.config import ConfigError
 from testlanes.exports import POSTGRES_NAMES, postgres_exports
 from testlanes.recipes import SchemaRecipe
 

@@ -19,7 +19,7 @@ class Settings:
     PAGE_SIZE_MAX: int = 100
 
     @property
-    def SQLALCHEMY_DATABASE_URI(self) -> str:  # noqa: N802 - the name such services use
+    def SQLALCHEMY_DATABASE_URI(self) -> str:  # - the name such services use
         url = URL.create(
             "postgresql+psycopg",
             username=self.POSTGRES_USER,

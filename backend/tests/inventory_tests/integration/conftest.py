@@ -18,7 +18,7 @@ with warnings.catch_warnings():
     warnings.filterwarnings("ignore", "Using `httpx` with `starlette.testclient`")
     from fastapi.testclient import TestClient
 
-from inventory.api import app  # noqa: E402
+from inventory.api import app
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -24,7 +24,6 @@ from testlanes.postgres.claims import SLOT_PREFIX, terminate_and_drop
 from testlanes.postgres.service import PostgresService, ServiceUnavailable, render
 from testlanes.suites import Suite
 
-
 # Bump when the layout of template clusters changes (e.g. the database the schema lives in).
 _FORMAT = "2"
 

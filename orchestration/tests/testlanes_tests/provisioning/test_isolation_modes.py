@@ -12,13 +12,13 @@ from pathlib import Path
 import psycopg
 import pytest
 from psycopg import sql
+from testlanes_tests.provisioning.demo_suite import SUITE_NAME, write_suite_config
 
 from testlanes.config import TestSettings
 from testlanes.postgres import PostgresService
 from testlanes.postgres.claims import SLOT_PREFIX
 from testlanes.registry import registry
 from testlanes.runner import PytestRun, clean_env, run_pytest
-from testlanes_tests.provisioning.demo_suite import SUITE_NAME, write_suite_config
 
 pytestmark = pytest.mark.services("postgres")
 

@@ -11,13 +11,13 @@ from pathlib import Path
 
 import pytest
 from psycopg import sql
+from testlanes_tests.provisioning.demo_suite import SUITE_NAME, write_suite_config
 
-from testlanes.registry import registry
 from testlanes.postgres import PostgresService
 from testlanes.postgres.claims import SLOT_PREFIX as TEST_DB_PREFIX
 from testlanes.postgres.claims import claim as _claim
+from testlanes.registry import registry
 from testlanes.runner import PytestRun, clean_env, run_pytest
-from testlanes_tests.provisioning.demo_suite import SUITE_NAME, write_suite_config
 
 pytestmark = [pytest.mark.services("postgres"), pytest.mark.manages_databases]
 

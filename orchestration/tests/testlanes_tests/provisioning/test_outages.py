@@ -8,9 +8,10 @@ import xml.etree.ElementTree as ET
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from testlanes_tests.provisioning.demo_suite import write_suite_config
+
 from embedded_postgres import EmbeddedPostgres
 from testlanes.runner import PytestRun, clean_env, run_pytest
-from testlanes_tests.provisioning.demo_suite import write_suite_config
 
 # Each module: a few tests, then one that waits for the parent to kill the server, then more.
 MODULE = """
@@ -105,7 +106,8 @@ def test_a_server_killed_mid_lane_stops_both_processes_within_seconds(tmp_path: 
     for name, run in zip(MODULES, runs, strict=True):
         output = run.stdout + run.stderr
         assert run.returncode != 0
-        assert " rerun" not in output and "FLAKY" not in output, output
+        assert " rerun" not in output, output
+        assert "FLAKY" not in output, output
         outages = _outage_properties(root / f"run-{name}")
         assert len(outages) == 1, output
         assert outages[0].startswith(f"postgres down at {address} since ")
