@@ -1,27 +1,119 @@
+"""The lane rule, the lane macros and lanes.toml, tested without Pants (pantsbuild.pants.testutil
+is not published for 2.17 on our index, so RuleRunner is out of reach)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
 import pytest
 
-from lane_guard.lanes import LANES, lane_problem, lanes_of
+from lane_guard.lanes import lane_problem, lanes_of
+from lane_guard.macros import PLUGIN_ADDOPTS, MacroError, python_tests_kwargs
+from testlanes.lanes import LanesError, load_lanes
+
+LANES = ("unit", "contract", "integration")
+SMOKE = """
+[lanes.smoke]
+description = "the deployed service answers"
+may_touch = "services"
+process_timeout = 300
+test_timeout = 30
+"""
+
+
+@pytest.fixture()
+def lanes_file(tmp_path: Path) -> Path:
+    """A copy of the repository's lanes.toml (a dependency of these tests: //:lanes)."""
+    path = tmp_path / "lanes.toml"
+    path.write_text(Path("lanes.toml").read_text())
+    return path
 
 
 @pytest.mark.parametrize("lane", LANES)
 def test_a_target_in_exactly_one_lane_passes(lane: str) -> None:
-    assert lane_problem("backend/tests/x:y", [lane, "slow"]) is None
+    assert lane_problem("backend/tests/x:y", [lane, "slow"], LANES) is None
 
 
 def test_a_target_without_a_lane_is_named_in_the_problem() -> None:
-    problem = lane_problem("backend/tests/orphan:tests", ["slow"])
+    problem = lane_problem("backend/tests/orphan:tests", ["slow"], LANES)
     assert problem is not None
     assert problem.startswith("backend/tests/orphan:tests has no test lane")
 
 
-def test_a_target_without_any_tags_has_no_lane() -> None:
-    assert "has no test lane" in (lane_problem("a:b", None) or "")
-
-
 def test_a_target_in_two_lanes_lists_both() -> None:
-    problem = lane_problem("a:b", ["integration", "unit"]) or ""
+    problem = lane_problem("a:b", ["integration", "unit"], LANES) or ""
     assert "is in 2 test lanes (unit, integration)" in problem
 
 
 def test_lanes_of_keeps_lane_order_and_ignores_other_tags() -> None:
-    assert lanes_of(["integration", "x", "unit"]) == ["unit", "integration"]
+    assert lanes_of(["integration", "x", "unit"], LANES) == ["unit", "integration"]
+
+
+def test_the_repository_lanes_are_unit_contract_and_integration(lanes_file: Path) -> None:
+    assert load_lanes(lanes_file).names == LANES
+
+
+def test_an_integration_macro_carries_the_lane_policy_services_and_suite(lanes_file: Path) -> None:
+    config = load_lanes(lanes_file)
+    fields = python_tests_kwargs(
+        config,
+        config.lane("integration"),
+        "backend/tests/x",
+        services=["postgres"],
+        suite="catalog",
+        dependencies=["backend/src/catalog/migrations"],
+    )
+    assert fields["tags"] == ["integration"]
+    assert fields["batch_compatibility_tag"] == "integration"
+    assert fields["timeout"] == 900
+    assert fields["dependencies"] == [config.plugin_target, "backend/src/catalog/migrations"]
+    assert fields["extra_env_vars"] == [
+        "TEST_LANE=integration",
+        "TEST_LANE_MAY_TOUCH=services",
+        "TEST_LANE_RETRIES=2",
+        "PYTEST_TIMEOUT=240",
+        "TEST_LOCK_TIMEOUT=180",
+        "TEST_SERVICES=postgres",
+        "TEST_SUITE=catalog",
+        PLUGIN_ADDOPTS,
+    ]
+
+
+def test_a_unit_macro_refuses_services_naming_the_build_file(lanes_file: Path) -> None:
+    config = load_lanes(lanes_file)
+    with pytest.raises(MacroError, match=r"backend/tests/u/BUILD: unit_tests\(\) declares"):
+        python_tests_kwargs(config, config.lane("unit"), "backend/tests/u", services=["postgres"])
+
+
+def test_a_macro_refuses_to_override_what_its_lane_sets(lanes_file: Path) -> None:
+    config = load_lanes(lanes_file)
+    with pytest.raises(MacroError, match="sets timeout, which its lane sets"):
+        python_tests_kwargs(config, config.lane("unit"), "a", timeout=5)
+
+
+def test_a_fourth_lane_needs_only_its_table_in_lanes_toml(lanes_file: Path) -> None:
+    lanes_file.write_text(lanes_file.read_text() + SMOKE)
+    config = load_lanes(lanes_file)
+    fields = python_tests_kwargs(config, config.lane("smoke"), "smoke", services=["postgres"])
+
+    assert config.names == (*LANES, "smoke")
+    assert fields["tags"] == ["smoke"]
+    assert "TEST_LANE=smoke" in fields["extra_env_vars"]
+    assert lane_problem("smoke:tests", fields["tags"], config.names) is None
+
+
+def test_a_lane_with_an_unknown_may_touch_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "lanes.toml"
+    path.write_text('plugin_target = "p"\n[lanes.x]\nmay_touch = "network"\n')
+    with pytest.raises(LanesError, match=r"\[lanes.x\] may_touch must be one of nothing, services"):
+        load_lanes(path)
+
+
+def test_a_test_timeout_not_below_the_process_timeout_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "lanes.toml"
+    path.write_text(
+        'plugin_target = "p"\n[lanes.x]\nmay_touch = "nothing"\n'
+        "process_timeout = 10\ntest_timeout = 10\n"
+    )
+    with pytest.raises(LanesError, match="test_timeout must be below process_timeout"):
+        load_lanes(path)

@@ -7,10 +7,12 @@ a run can never silently drop (or double count) a test that no lane selects.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from pants.backend.python.goals.pytest_runner import PytestPluginSetup, PytestPluginSetupRequest
 from pants.backend.python.target_types import PythonTestSourceField
+from pants.base.build_root import BuildRoot
 from pants.core.goals.lint import LintResult, LintTargetsRequest
 from pants.core.util_rules.partitions import PartitionerType
 from pants.engine.fs import EMPTY_DIGEST
@@ -20,10 +22,15 @@ from pants.engine.unions import UnionRule
 
 from lane_guard.lanes import lane_problem
 from lane_guard.subsystem import LaneGuard
+from testlanes.lanes import LANES_FILE, load_lanes
 
 
 class LaneError(Exception):
     pass
+
+
+def _lane_names() -> tuple[str, ...]:
+    return load_lanes(Path(BuildRoot().path) / LANES_FILE).names
 
 
 @dataclass(frozen=True)
@@ -42,10 +49,11 @@ class LaneGuardRequest(LintTargetsRequest):
 
 @rule(desc="Check test lanes")
 async def lane_guard_lint(request: LaneGuardRequest.Batch[LaneFieldSet, Any]) -> LintResult:
+    lanes = _lane_names()
     problems = sorted(
         problem
         for field_set in request.elements
-        if (problem := lane_problem(field_set.address.spec, field_set.tags.value))
+        if (problem := lane_problem(field_set.address.spec, field_set.tags.value, lanes))
     )
     return LintResult(
         exit_code=1 if problems else 0,
@@ -64,7 +72,7 @@ class LaneCheckBeforeTest(PytestPluginSetupRequest):
 
 @rule(desc="Check the test lane")
 async def lane_guard_test(request: LaneCheckBeforeTest) -> PytestPluginSetup:
-    problem = lane_problem(request.target.address.spec, request.target[Tags].value)
+    problem = lane_problem(request.target.address.spec, request.target[Tags].value, _lane_names())
     if problem:
         raise LaneError(problem)
     return PytestPluginSetup(EMPTY_DIGEST)
