@@ -45,13 +45,15 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
-sys.path[:0] = [str(HERE), str(REPO / "build-support" / "ci")]
+sys.path[:0] = [str(HERE), str(REPO / "build-support" / "ci"), str(REPO / "orchestration" / "src")]
 
 import bench_report as report  # noqa: E402
 import benchstats  # noqa: E402
 import readme_headline  # noqa: E402
 import workspace_gen as gen  # noqa: E402
 from summary import ProcessResult, parse_console  # noqa: E402
+
+from testlanes.lanes import load_lanes  # noqa: E402
 
 CACHE = Path(os.environ.get("CATALOG_BENCH_CACHE") or Path.home() / ".cache" / "catalog-bench")
 HARNESS_VENV = CACHE / "venv"
@@ -120,9 +122,10 @@ def clean_env(**extra: str | None) -> dict[str, str]:
     """The caller's environment minus anything that would switch test modes, plus `extra`."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PANTS_", "CATALOG_"))}
     for name in (
-        "DATABASE_URL",
-        "OPENSEARCH_URL",
-        "ELASTICSEARCH_URL",
+        "TEST_POSTGRES_URL",
+        "TEST_OPENSEARCH_URL",
+        "TEST_ELASTICSEARCH_URL",
+        "TEST_ISOLATION",
         "VIRTUAL_ENV",
         "PYTHONPATH",
     ):
@@ -1085,12 +1088,12 @@ def modes(
     major = server.version.split(".")[0]
     settings = {
         "serial": {
-            "DATABASE_URL": server.url,
+            "TEST_POSTGRES_URL": server.url,
             "TEST_ISOLATION": "serial",
             "TEST_POSTGRES_VERSION": major,
         },
         "slot": {
-            "DATABASE_URL": server.url,
+            "TEST_POSTGRES_URL": server.url,
             "TEST_ISOLATION": "slot",
             "TEST_POSTGRES_VERSION": major,
         },
@@ -1251,10 +1254,8 @@ def scaling(args: argparse.Namespace, work: Path, results: Results, export_pytho
     """B0, B1, P-cold and P-warm on generated workspaces of each size."""
     if not results.profile:
         raise SystemExit("no test profile: the real-suite B0 (or --profile-from) must come first")
-    defaults = {
-        lane: gen.lane_defaults((REPO / f"backend/tests/{lane}/BUILD").read_text())
-        for lane in LANES
-    }
+    lanes = load_lanes(REPO / "lanes.toml")
+    defaults = {lane: gen.lane_defaults(lanes.lane(lane)) for lane in LANES}
     real_toml = (REPO / "pants.toml").read_text()
     xdist = xdist_python(export_python, work / "logs-scale" / "xdist-install.log")
     # Named caches (pex and pip downloads) persist across the scaling runs: the growth with the

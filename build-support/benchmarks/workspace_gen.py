@@ -3,27 +3,32 @@
 A profile (per real test file: its lane and per-test durations, read from JUnit reports) is
 sampled into N synthetic test files. Each synthetic test burns CPU (and, in the integration lane,
 also waits, as a test waiting on PostgreSQL does) for the real test's duration times a scale. The
-workspace reuses this repo's launcher, lockfile and Pants/pytest/coverage options, and the lane
-`__defaults__` of its BUILD files, so no new resolve is needed and the lanes batch the same way.
+workspace reuses this repo's launcher, lockfile and Pants/pytest/coverage options, and the lanes
+of lanes.toml (as plain `__defaults__`), so no new resolve is needed and the lanes batch the
+same way.
 
 Everything here is pure (returns file contents) except `write_workspace`.
 """
 
 from __future__ import annotations
 
-import io
 import json
 import random
 import re
 import shutil
-import tokenize
 import tomllib
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-LANES: tuple[str, ...] = ("unit", "contract", "integration")
+import lanes
+
+if TYPE_CHECKING:
+    from testlanes.lanes import Lane
+
+LANES: tuple[str, ...] = lanes.LANES
 # Fraction of a test's time that is CPU: integration tests mostly wait on the database server.
 CPU_SHARE: Mapping[str, float] = {"unit": 1.0, "contract": 1.0, "integration": 0.5}
 # One in this many synthetic modules imports the leaf module the one-change scenario edits.
@@ -242,27 +247,19 @@ def run(seconds: float, cpu_share: float) -> None:
 '''
 
 
-def lane_defaults(build_file: str) -> str:
-    """The `__defaults__(...)` call of a lane BUILD file, verbatim (it may span lines)."""
-    lines = build_file.splitlines(keepends=True)
-    starts = [0]
-    for line in lines:
-        starts.append(starts[-1] + len(line))
-    start = depth = None
-    tokens = tokenize.generate_tokens(io.StringIO(build_file).readline)
-    for tok in tokens:
-        if start is None:
-            if tok.type == tokenize.NAME and tok.string == "__defaults__":
-                start = starts[tok.start[0] - 1] + tok.start[1]
-                depth = 0
-            continue
-        if tok.type == tokenize.OP and tok.string in "([{":
-            depth += 1  # type: ignore[operator]
-        elif tok.type == tokenize.OP and tok.string in ")]}":
-            depth -= 1  # type: ignore[operator]
-            if depth == 0:
-                return build_file[start : starts[tok.end[0] - 1] + tok.end[1]]
-    raise ValueError("no __defaults__(...) call in the lane BUILD file")
+def lane_defaults(lane: Lane) -> str:
+    """A `__defaults__(...)` call giving a directory what the lane's macro gives a target.
+
+    The synthetic workspace loads no plugins (it measures Pants and pytest, not our rules), so
+    the lane's tag, batch and timeouts come as plain defaults, read from lanes.toml.
+    """
+    timeout_env = f"PYTEST_TIMEOUT={lane.test_timeout}"
+    return (
+        "__defaults__({python_tests: dict("
+        f"tags=[{lane.name!r}], batch_compatibility_tag={lane.batch!r}, "
+        f"timeout={lane.process_timeout}, extra_env_vars=[{timeout_env!r}]"
+        ")})"
+    )
 
 
 def render_workspace(

@@ -5,6 +5,8 @@ from pathlib import Path
 import pytest
 import workspace_gen as gen
 
+from testlanes.lanes import Lane
+
 PROFILE = [
     gen.FileProfile("backend/tests/unit/test_a.py", "unit", (0.1, 0.2)),
     gen.FileProfile("backend/tests/unit/test_b.py", "unit", (0.3,)),
@@ -136,26 +138,13 @@ def test_toml_dumps_round_trips() -> None:
     assert tomllib.loads(gen.toml_dumps(data)) == data
 
 
-def test_lane_defaults_reads_the_defaults_line() -> None:
-    build = '# comment\n__defaults__({python_tests: dict(tags=["unit"])})\n\npython_tests()\n'
-    assert gen.lane_defaults(build) == '__defaults__({python_tests: dict(tags=["unit"])})'
-
-
-def test_lane_defaults_reads_a_call_over_several_lines_with_parens_in_comments() -> None:
-    build = (
-        "# Unit lane (pure logic)\n__defaults__(\n    {\n        python_tests: dict(\n"
-        '            tags=["unit"],  # a comment with ) in it\n'
-        '            extra_env_vars=["X=(1)"],\n        )\n    }\n)\n\npython_tests()\n'
+def test_lane_defaults_give_a_directory_what_the_lane_macro_gives_a_target() -> None:
+    lane = Lane("integration", "", "services", "integration", 900, 240, retries=2)
+    assert gen.lane_defaults(lane) == (
+        "__defaults__({python_tests: dict(tags=['integration'], "
+        "batch_compatibility_tag='integration', timeout=900, "
+        "extra_env_vars=['PYTEST_TIMEOUT=240'])})"
     )
-    call = gen.lane_defaults(build)
-    assert call.startswith("__defaults__(\n")
-    assert call.endswith("}\n)")
-    assert "python_tests()" not in call
-
-
-def test_lane_defaults_refuses_a_build_file_without_one() -> None:
-    with pytest.raises(ValueError, match="no __defaults__"):
-        gen.lane_defaults("python_tests()\n")
 
 
 def test_write_workspace_refuses_a_non_empty_directory(tmp_path: Path) -> None:

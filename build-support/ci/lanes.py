@@ -1,11 +1,22 @@
-"""Which lane each test file belongs to, as Pants' tags say (the BUILD files are the truth)."""
+"""Which lane each test file belongs to, as Pants' tags say (the BUILD files are the truth).
+
+The lane names come from lanes.toml, through the orchestration's one reader of it.
+"""
 
 from __future__ import annotations
 
 import subprocess
+import sys
 from pathlib import Path
 
-LANES: tuple[str, ...] = ("unit", "contract", "integration")
+_REPO = Path(__file__).resolve().parents[2]
+try:
+    from testlanes.lanes import load_lanes
+except ImportError:  # run as a script from a checkout, not by Pants
+    sys.path.insert(0, str(_REPO / "orchestration" / "src"))
+    from testlanes.lanes import load_lanes
+
+LANES: tuple[str, ...] = load_lanes(_REPO / "lanes.toml").names
 UNKNOWN_LANE = "(no lane)"
 
 
