@@ -9,6 +9,7 @@ import sys
 from collections.abc import Sequence
 
 import uvicorn
+from sqlalchemy.exc import OperationalError
 
 from catalog import migrations
 from catalog.adapters.db.engine import create_engine_from_url
@@ -73,10 +74,33 @@ def _serve(settings: Settings, host: str, port: int) -> None:
     uvicorn.run(app, host=host, port=port, log_level="info")
 
 
+class DatabaseNotMigrated(SettingsError):
+    """The configured database answers, but its schema is not at the newest migration."""
+
+
+def check_migrated(database_url: str) -> None:
+    """Refuse an unmigrated database up front (every request would fail); a database that does
+    not answer yet is left to /health/ready, which reports it."""
+    try:
+        found = migrations.current_revision(database_url)
+    except OperationalError:
+        logger.warning("the database does not answer yet; /health/ready reports 503 until it does")
+        return
+    head = migrations.head_revision()
+    if found != head:
+        raise DatabaseNotMigrated(
+            f"the database at DATABASE_URL is at schema revision {found or 'none (empty)'}, but "
+            f"this version needs {head}. Migrate it first with `python -m catalog migrate`, or "
+            f"start with `python -m catalog serve --migrate`"
+        )
+
+
 def serve(settings: Settings, host: str, port: int, migrate: bool) -> None:
     if settings.database_url:
         if migrate:
             migrations.upgrade(settings.database_url)
+        else:
+            check_migrated(settings.database_url)
         _serve(settings, host, port)
         return
     with EmbeddedPostgres(dbname="catalog") as pg:

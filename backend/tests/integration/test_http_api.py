@@ -8,6 +8,7 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import Engine
 
+from catalog import migrations, serve
 from catalog.http.app import create_app
 from catalog.settings import Settings
 from catalog_support.testclient import TestClient
@@ -34,6 +35,30 @@ def collection_id(client: TestClient) -> int:
 
 def test_readiness_reports_ok_when_the_database_answers(client: TestClient) -> None:
     assert client.get("/health/ready").status_code == 200
+
+
+def test_readiness_is_503_naming_the_revisions_on_an_unmigrated_database(
+    empty_database_url: str,
+) -> None:
+    app = create_app(Settings(database_url=empty_database_url, cursor_secret=b"s" * 32))
+    with TestClient(app) as unmigrated:
+        response = unmigrated.get("/health/ready")
+    assert response.status_code == 503
+    body = response.json()
+    assert body["type"].endswith("/schema-not-current")
+    assert body["found_revision"] is None
+    assert body["head_revision"] == migrations.head_revision()
+
+
+def test_the_server_refuses_to_start_on_an_unmigrated_database(
+    empty_database_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", empty_database_url)
+    assert serve.main(["serve", "--port", "0"]) == 2
+    error = capsys.readouterr().err
+    assert "schema revision none (empty)" in error
+    assert "python -m catalog migrate" in error
+    assert "python -m catalog serve --migrate" in error
 
 
 def test_a_created_workspace_can_be_read_back(client: TestClient) -> None:

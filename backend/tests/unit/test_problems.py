@@ -12,6 +12,7 @@ from catalog.domain.errors import (
     Conflict,
     InvalidCursor,
     NotFound,
+    SchemaNotCurrent,
     ServiceUnavailable,
     ValidationFailed,
 )
@@ -130,3 +131,13 @@ def test_import_interrupted_by_a_vanished_collection_is_a_404() -> None:
     interrupted = ImportInterrupted(ImportReport(collection_id=3))
     interrupted.__cause__ = NotFound("collection", 3)
     assert problem_for(interrupted).status == 404
+
+
+def test_a_schema_behind_head_is_503_naming_both_revisions_and_the_fix() -> None:
+    problem = problem_for(SchemaNotCurrent(None, "0002"))
+    assert problem.status == 503
+    assert problem.type == PROBLEM_TYPE_BASE + "schema-not-current"
+    assert problem.extensions == {"found_revision": None, "head_revision": "0002"}
+    assert "none (empty database)" in problem.detail
+    assert "python -m catalog migrate" in problem.detail
+    assert "serve --migrate" in problem.detail

@@ -38,6 +38,15 @@ class InvalidCursor(CatalogError):
     """A pagination cursor was malformed, tampered with or belongs to another query."""
 
 
+class SchemaNotCurrent(CatalogError):
+    """The database is reachable but its schema is not at the newest migration."""
+
+    def __init__(self, found: str | None, head: str) -> None:
+        super().__init__(f"database schema at revision {found or 'none (empty)'}, head is {head}")
+        self.found = found
+        self.head = head
+
+
 class ServiceUnavailable(CatalogError):
     """A backing service (database or search engine) cannot be reached."""
 

@@ -10,13 +10,14 @@ from typing import Any
 
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine
 
+from catalog import migrations
 from catalog.adapters.db.engine import create_engine_from_url
 from catalog.adapters.db.uow import sqlalchemy_uow_factory
 from catalog.adapters.search.factory import build_search_index
 from catalog.domain.cursors import CursorCodec
-from catalog.domain.errors import ServiceUnavailable
+from catalog.domain.errors import SchemaNotCurrent, ServiceUnavailable
 from catalog.http.dependencies import Container
 from catalog.http.problems import FieldError, Problem, install_problem_handlers
 from catalog.http.routers import collections, documents, health, search, tags, workspaces
@@ -30,9 +31,14 @@ API_VERSION = "1.0.0"
 
 
 def _engine_ping(engine: Engine) -> Callable[[], None]:
+    """Ready means the database answers AND its schema is at the newest migration."""
+    head = migrations.head_revision()
+
     def ping() -> None:
         with engine.connect() as connection:
-            connection.execute(text("SELECT 1"))
+            found = migrations.revision_of(connection)
+        if found != head:
+            raise SchemaNotCurrent(found, head)
 
     return ping
 

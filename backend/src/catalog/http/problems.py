@@ -25,6 +25,7 @@ from catalog.domain.errors import (
     Conflict,
     InvalidCursor,
     NotFound,
+    SchemaNotCurrent,
     ServiceUnavailable,
     ValidationFailed,
 )
@@ -157,6 +158,18 @@ def problem_for(error: BaseException) -> ProblemDetails:
                 detail=str(error),
                 errors=[_field_error("cursor", str(error), "query")],
             )
+        case SchemaNotCurrent():
+            return ProblemDetails(
+                status=503,
+                type=_type("schema-not-current"),
+                title="Database schema not current",
+                detail=(
+                    f"The database schema is at revision {error.found or 'none (empty database)'}"
+                    f", the service needs {error.head}. Run `python -m catalog migrate`, or start "
+                    f"the server with `python -m catalog serve --migrate`."
+                ),
+                extensions={"found_revision": error.found, "head_revision": error.head},
+            )
         case ServiceUnavailable(service="database"):
             return database_unavailable()
         case ServiceUnavailable():
@@ -245,6 +258,7 @@ HANDLED_ERRORS: tuple[type[Exception], ...] = (
     NotFound,
     Conflict,
     InvalidCursor,
+    SchemaNotCurrent,
     ServiceUnavailable,
     ImportInterrupted,
     RequestValidationError,

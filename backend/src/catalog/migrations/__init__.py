@@ -50,12 +50,17 @@ def revisions() -> list[str]:
     return [rev.revision for rev in reversed(list(script.walk_revisions()))]
 
 
+def revision_of(connection: Connection) -> str | None:
+    """The revision of the database behind ``connection`` (None: never migrated)."""
+    return MigrationContext.configure(connection).get_current_revision()
+
+
 def current_revision(url: str) -> str | None:
     """The revision the database is at, or None for an unmigrated database."""
     engine = create_engine(url)
     try:
         with engine.connect() as connection:
-            return MigrationContext.configure(connection).get_current_revision()
+            return revision_of(connection)
     finally:
         engine.dispose()
 
