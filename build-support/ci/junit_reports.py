@@ -21,6 +21,8 @@ class TestResult:
     # why the first one failed. attempts > 1 with a pass is a flake, never a plain pass.
     attempts: int = 1
     first_error: str = ""
+    # Written by testlanes.outages: the declared service that was down when this test failed.
+    outage: str = ""
 
     @property
     def test_id(self) -> str:
@@ -81,6 +83,7 @@ def read_report(path: Path) -> list[TestResult]:
                 message=message,
                 attempts=_attempts(properties),
                 first_error=properties.get("first_error", ""),
+                outage=properties.get("outage", ""),
             )
         )
     return results
@@ -88,6 +91,17 @@ def read_report(path: Path) -> list[TestResult]:
 
 def read_reports(paths: Iterable[Path]) -> list[TestResult]:
     return [result for path in sorted(paths) for result in read_report(path)]
+
+
+def read_outages(paths: Iterable[Path]) -> list[str]:
+    """One line per service outage a test process met ("postgres down at ... since ...")."""
+    lines = []
+    for path in sorted(paths):
+        for suite in ET.parse(path).getroot().iter("testsuite"):
+            lines += [
+                p.get("value") or "" for p in suite.findall("properties/property[@name='outage']")
+            ]
+    return lines
 
 
 def find_reports(directory: Path) -> list[Path]:

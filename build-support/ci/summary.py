@@ -25,7 +25,15 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from junit_reports import FAILED, PASSED, SKIPPED, TestResult, find_reports, read_reports
+from junit_reports import (
+    FAILED,
+    PASSED,
+    SKIPPED,
+    TestResult,
+    find_reports,
+    read_outages,
+    read_reports,
+)
 from lanes import LANES, UNKNOWN_LANE, file_of_address, lane_map_from_pants
 
 REPO = Path(__file__).resolve().parents[2]
@@ -257,10 +265,21 @@ def render_flaky(tests: Sequence[TestResult], lane_of: Mapping[str, str]) -> lis
     return out
 
 
+def render_outages(outages: Sequence[str], tests: Sequence[TestResult]) -> list[str]:
+    if not outages:
+        return []
+    stopped = sum(1 for t in tests if t.outage and t.outcome == FAILED)
+    return [
+        f"### Outages ({stopped} failed tests are theirs, not listed under Failures)",
+        "",
+        *[f"- **{outage}**" for outage in outages],
+    ]
+
+
 def render_failures(
     tests: Sequence[TestResult], processes: Sequence[ProcessResult], limit: int
 ) -> list[str]:
-    failed = [t for t in tests if t.outcome == FAILED]
+    failed = [t for t in tests if t.outcome == FAILED and not t.outage]
     failed_procs = [p for p in processes if not p.succeeded]
     if not failed and not failed_procs:
         return []
@@ -317,6 +336,7 @@ def render(
     precision: int,
     console: str = "",
     slowest: int = 10,
+    outages: Sequence[str] = (),
 ) -> str:
     out = ["## Tests", ""]
     if not processes and not tests:
@@ -330,6 +350,7 @@ def render(
         ]
         for section in (
             render_slowest(tests, lane_of, slowest),
+            render_outages(outages, tests),
             render_failures(tests, processes, 20),
             render_flaky(tests, lane_of),
         ):
@@ -370,7 +391,8 @@ def main(argv: list[str] | None = None) -> int:
 
     console = args.console.read_text(errors="replace") if args.console.is_file() else ""
     processes = parse_console(console)
-    tests = read_reports(find_reports(args.reports)) if args.reports.is_dir() else []
+    reports = find_reports(args.reports) if args.reports.is_dir() else []
+    tests = read_reports(reports)
     coverage = read_coverage_xml(args.coverage_xml) if args.coverage_xml.is_file() else None
     lane_of = {} if args.no_lanes else lane_map(args.pants)
     fail_under, precision = args.fail_under, args.precision
@@ -379,7 +401,17 @@ def main(argv: list[str] | None = None) -> int:
         fail_under = configured_fail_under if fail_under is None else fail_under
         precision = configured_precision if precision is None else precision
     sys.stdout.write(
-        render(processes, tests, lane_of, coverage, fail_under, precision, console, args.slowest)
+        render(
+            processes,
+            tests,
+            lane_of,
+            coverage,
+            fail_under,
+            precision,
+            console,
+            args.slowest,
+            outages=read_outages(reports),
+        )
     )
     return 0
 

@@ -2,7 +2,7 @@
 
 Pants reports per test file (one line per process); this prints per lane the files and tests, and
 one closing line `N passed, N failed, N skipped` for the whole run. Tests that passed only after a
-retry (integration lane, see backend/tests/testlanes/retries.py) count as passed there, and
+retry (lanes.toml's retries, see orchestration/src/testlanes/retries.py) count as passed there, and
 are also counted in the `flaky` column and listed after the closing line under `FLAKY`.
 
 Usage: python3 build-support/ci/tally.py [--reports dist/test/reports] [--pants ./pants]
@@ -17,7 +17,15 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from junit_reports import FAILED, PASSED, SKIPPED, TestResult, find_reports, read_reports
+from junit_reports import (
+    FAILED,
+    PASSED,
+    SKIPPED,
+    TestResult,
+    find_reports,
+    read_outages,
+    read_reports,
+)
 from lanes import LANES, UNKNOWN_LANE, lane_map_from_pants
 
 
@@ -51,7 +59,7 @@ def _ordered(lanes: Mapping[str, LaneTally]) -> list[str]:
     return [lane for lane in (*LANES, UNKNOWN_LANE) if lane in lanes]
 
 
-def render(lanes: Mapping[str, LaneTally]) -> str:
+def render(lanes: Mapping[str, LaneTally], outages: Iterable[str] = ()) -> str:
     header = (
         f"{'lane':<12} {'files':>5} {'tests':>6} {'passed':>6} {'failed':>6} {'skipped':>7} "
         f"{'flaky':>5}"
@@ -65,6 +73,8 @@ def render(lanes: Mapping[str, LaneTally]) -> str:
         )
     total: Counter[str] = sum((lane.outcomes for lane in lanes.values()), Counter())
     lines.append(f"{total[PASSED]} passed, {total[FAILED]} failed, {total[SKIPPED]} skipped")
+    # An outage is one line, not one failure per test it stopped (testlanes.outages).
+    lines += [f"OUTAGE: {outage}" for outage in outages]
     flaky = [test for name in _ordered(lanes) for test in lanes[name].flaky]
     if flaky:
         lines.append(f"FLAKY: {len(flaky)} passed only after a retry")
@@ -87,7 +97,8 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
-    print(render(tally_by_lane(read_reports(reports), lane_map_from_pants(args.pants))))
+    lanes = tally_by_lane(read_reports(reports), lane_map_from_pants(args.pants))
+    print(render(lanes, read_outages(reports)))
     return 0
 
 

@@ -1,9 +1,9 @@
 from pathlib import Path
 
 import pytest
-from junit_reports import FAILED, PASSED, SKIPPED, read_report, read_reports
+from junit_reports import FAILED, PASSED, SKIPPED, read_outages, read_report, read_reports
 from lanes import UNKNOWN_LANE, lane_map_from_listings
-from summary import render_flaky
+from summary import render_failures, render_flaky, render_outages
 from tally import main, render, tally_by_lane
 
 TESTDATA = Path(__file__).parent / "testdata"
@@ -89,3 +89,23 @@ def test_the_ci_summary_lists_flaky_tests_with_attempts_and_first_error() -> Non
     assert text.startswith("### Flaky (1 passed only after a retry)")
     assert f"`backend/tests/integration/test_flaky_sample.py::{FLAKY_TEST}` (integration): " in text
     assert "2 attempts, first error: ConnectionResetError" in text
+
+
+OUTAGE = TESTDATA / "outages" / "outage.xml"  # the shape testlanes.outages writes (trimmed)
+
+
+def test_an_outage_is_one_line_naming_service_address_and_tests_not_run() -> None:
+    text = render(tally_by_lane(read_reports([OUTAGE]), LANE_OF), read_outages([OUTAGE]))
+    assert (
+        "OUTAGE: postgres down at 127.0.0.1:55123 since "
+        "test_alpha.py::test_waits_for_the_outage, 2 tests not run"
+    ) in text.splitlines()
+
+
+def test_the_ci_summary_shows_outages_and_keeps_their_tests_out_of_failures() -> None:
+    tests = read_reports([OUTAGE])
+    outages = "\n".join(render_outages(read_outages([OUTAGE]), tests))
+    failures = "\n".join(render_failures(tests, [], 20))
+    assert outages.startswith("### Outages (3 failed tests are theirs")
+    assert "- **postgres down at 127.0.0.1:55123 since" in outages
+    assert failures == ""
