@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # Proves the 80% coverage gate can fail: in a throwaway copy of the repo, delete the contract and
-# integration tests and run the README's test command in CI mode. The run must go red with the
+# integration lanes' tests (of every service and of the orchestration) and run the README's test command in CI mode. The run must go red with the
 # total in the message; a single lane in the same copy must stay green (the gate judges only the
 # whole suite).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/throwaway_copy.sh"
 make_throwaway_copy
 
-find "$copy/backend/tests/contract" "$copy/backend/tests/integration" -name 'test_*.py' -delete
 cd "$copy"
+# Every test file of the contract and integration lanes, wherever it lives (the BUILD files say).
+for lane in contract integration; do
+  ./pants --no-pantsd "--tag=$lane" list :: | sed 's/:.*//' | grep '\.py$' | sort -u | xargs rm -f
+done
 export PANTS_CONFIG_FILES=pants.ci.toml
 if ./pants --no-pantsd test :: >gate.log 2>&1; then
   tail -n 30 gate.log
