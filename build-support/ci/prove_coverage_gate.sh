@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Proves the 80% coverage gate can fail: in a throwaway copy of the repo, delete the contract and
-# integration lanes' tests (of every service and of the orchestration) and run the README's test command in CI mode. The run must go red with the
-# total in the message; a single lane in the same copy must stay green (the gate judges only the
+# integration lanes' tests (of every service and of the orchestration) and run the README's test
+# command in CI mode. The run must go red with the total in the message; a single lane in the same copy must stay green (the gate judges only the
 # whole suite).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/throwaway_copy.sh"
