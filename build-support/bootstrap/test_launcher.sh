@@ -13,9 +13,10 @@ trap 'rm -rf "$work"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
 pass() { echo "ok: $*"; }
 
-make_root() { # make_root DIR: a minimal buildroot with the launcher and pants.toml
-  mkdir -p "$1"
+make_root() { # make_root DIR: a minimal buildroot with the launcher, its test policy and pants.toml
+  mkdir -p "$1/build-support/bin"
   cp "$repo/pants" "$1/"
+  cp "$repo/build-support/bin/test_policy.sh" "$1/build-support/bin/"
   { grep -m1 '^pants_version' "$repo/pants.toml" | sed '1i [GLOBAL]'
     sed -n '/^\[pex-cli\]/,/^\]/p' "$repo/pants.toml"; } >"$1/pants.toml"
 }
