@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping, Sequence
 from contextlib import AbstractContextManager
+from dataclasses import dataclass
 from datetime import datetime
 from types import TracebackType
 from typing import Protocol, Self
@@ -50,6 +51,16 @@ class TagRepository(Protocol):
         ...
 
 
+@dataclass(frozen=True, slots=True)
+class NewDocument:
+    """A document to add in bulk: its fields, and its tags already resolved to ids."""
+
+    title: str
+    body: str
+    tag_ids: tuple[int, ...] = ()
+    created_at: datetime | None = None
+
+
 class DocumentRepository(Protocol):
     def add(
         self,
@@ -60,6 +71,12 @@ class DocumentRepository(Protocol):
         tag_ids: Sequence[int],
         created_at: datetime | None = None,
     ) -> Document: ...
+    def add_many(
+        self, *, collection: CollectionEntity, documents: Sequence[NewDocument]
+    ) -> list[Document]:
+        """Add all of ``documents`` at once, in order; a constraint violation rejects them all."""
+        ...
+
     def get(self, document_id: int) -> Document | None: ...
     def get_many(self, document_ids: Sequence[int]) -> dict[int, Document]: ...
     def list_after(

@@ -130,3 +130,30 @@ def test_a_batch_whose_connection_dies_before_commit_is_not_applied_at_all(
 
     assert excinfo.value.report.last_line == 3
     assert _titles(committing_engine) == ["Doc 0", "Doc 1", "Doc 2"]
+
+
+def test_a_file_shaped_like_a_real_export_gives_exact_counts_and_named_errors(
+    committed_uow_factory: UowFactory, committing_engine: Engine, target: int
+) -> None:
+    """The shape of the 50 MB benchmark file: mostly good lines, several kinds of bad ones,
+    and a last line cut off mid-object."""
+    lines = _lines(
+        *({"title": f"Doc {i}", "body": "text", "tags": ["known"]} for i in range(30)),
+        {"body": "no title"},
+        {"title": "Bad date", "created_at": "yesterday"},
+        {"title": "Unknown tag", "tags": ["known", "nope"]},
+        b'{"title": "Cut off", "bo',
+    )
+
+    report = import_lines(
+        committed_uow_factory, PostgresSearchIndex(committing_engine), target, lines, batch_size=8
+    )
+
+    assert (report.created, report.failed) == (30, 4)
+    errors = {r.line: r.field for r in report.lines if r.status is LineStatus.ERROR}
+    # A line cut off mid-object has no field to name: its error says it is not JSON.
+    assert errors == {31: "title", 32: "created_at", 33: "tags", 34: None}
+    assert "JSON" in (report.lines[-1].error or "")
+    with committing_engine.connect() as conn:
+        linked = conn.execute(text("SELECT count(*) FROM document_tags")).scalar_one()
+    assert linked == 30

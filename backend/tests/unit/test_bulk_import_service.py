@@ -156,3 +156,19 @@ def test_collection_deleted_mid_import_interrupts_the_batch(
         importer.finish()
     assert isinstance(raised.value.__cause__, NotFound)
     assert raised.value.report.lines == []
+
+
+def test_a_batch_the_database_rejects_in_bulk_is_redone_line_by_line(
+    uow_factory, fake_index, collection, store: InMemoryStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from catalog.adapters.memory import InMemoryDocumentRepository
+    from catalog.domain.errors import Conflict
+
+    def reject(*args: object, **kwargs: object) -> None:
+        raise Conflict("title", "rejected by a constraint")
+
+    monkeypatch.setattr(InMemoryDocumentRepository, "add_many", reject)
+    report = import_lines(
+        uow_factory, fake_index, collection.id, _lines(b'{"title": "A"}', b'{"title": "B"}')
+    )
+    assert (report.created, report.failed) == (2, 0)

@@ -2,7 +2,7 @@
 
 Three forms, as ``[tool.testlanes.suites.<name>]`` in the pytest config file (pyproject.toml)::
 
-    alembic = "inventory:migrations"     # an Alembic script location (package:path or a path)
+    alembic = "shop:migrations"          # an Alembic script location (package:path or a path)
     sql = "db/schema.sql"                # a SQL file, relative to the config file
     callable = "shop.db:create_schema"   # module:function, called with the database URL
 

@@ -25,6 +25,7 @@ from catalog.domain.search import (
     SortField,
     SortOrder,
 )
+from catalog.ports import NewDocument
 
 
 def _utcnow() -> datetime:
@@ -265,6 +266,20 @@ class InMemoryDocumentRepository(_Repository):
         self._state.documents[document.id] = document
         self._link(document, tag_ids)
         return self._state.documents[document.id]
+
+    def add_many(
+        self, *, collection: CollectionEntity, documents: Sequence[NewDocument]
+    ) -> list[Document]:
+        return [
+            self.add(
+                collection=collection,
+                title=doc.title,
+                body=doc.body,
+                tag_ids=doc.tag_ids,
+                created_at=doc.created_at,
+            )
+            for doc in documents
+        ]
 
     def get(self, document_id: int) -> Document | None:
         return self._state.documents.get(document_id)

@@ -1,9 +1,12 @@
 """Bulk import of documents from JSON Lines.
 
-Lines are validated one by one and applied in batches. Each batch is one transaction and each
-line inside it a savepoint: a bad line is reported and skipped without losing its neighbours,
-and a failure of the batch itself (e.g. the database going away) rolls the whole batch back, so
-no batch is ever half-applied. Lines are reported ``created`` only once their batch committed.
+Lines are validated one by one and applied in batches, each batch one transaction. A batch's
+valid lines go in with one multi-row INSERT (and one for their tag links), after its tags were
+resolved with one query: database speed, not a round trip per line. Should the database still
+reject a row (a constraint the validation cannot see), the batch is redone line by line, each
+line in a savepoint, so a bad line is reported and skipped without losing its neighbours. A
+failure of the batch itself (e.g. the database going away) rolls the whole batch back, so no
+batch is ever half-applied. Lines are reported ``created`` only once their batch committed.
 """
 
 from __future__ import annotations
@@ -14,10 +17,10 @@ from enum import StrEnum
 from catalog.domain.errors import Conflict, NotFound, ValidationFailed
 from catalog.domain.inputs import DocumentCreate
 from catalog.domain.jsonl import LineError, RawLine, parse_document_line
-from catalog.domain.models import Document
-from catalog.ports import SearchIndex, UnitOfWorkFactory
+from catalog.domain.models import Collection, Document
+from catalog.ports import NewDocument, SearchIndex, UnitOfWork, UnitOfWorkFactory
 from catalog.services.common import index_after_commit
-from catalog.services.documents import add_document
+from catalog.services.documents import add_document, unknown_tags
 
 IMPORT_BATCH_SIZE = 200
 
@@ -109,23 +112,11 @@ class DocumentImporter:
         if not self._pending:
             return
         batch, self._pending = self._pending, []
-        results: list[LineResult] = []
-        created: list[Document] = []
         try:
-            with self._uow_factory() as uow:
-                for number, parsed in batch:
-                    if isinstance(parsed, LineError):
-                        results.append(_error_result(number, parsed))
-                        continue
-                    try:
-                        with uow.savepoint():
-                            document = add_document(uow, self._collection_id, parsed)
-                    except (ValidationFailed, Conflict) as error:
-                        results.append(_error_result(number, error))
-                    else:
-                        created.append(document)
-                        results.append(LineResult(number, LineStatus.CREATED, document.id))
-                uow.commit()
+            try:
+                results, created = self._apply(batch, bulk=True)
+            except (ValidationFailed, Conflict):
+                results, created = self._apply(batch, bulk=False)
         except Exception as error:
             # Includes NotFound: the collection vanished mid-import (a concurrent delete), which
             # dooms the whole batch rather than each line.
@@ -133,9 +124,73 @@ class DocumentImporter:
         self.report.lines.extend(results)
         index_after_commit(self._index, created)
 
+    def _apply(self, batch: Batch, *, bulk: bool) -> tuple[list[LineResult], list[Document]]:
+        with self._uow_factory() as uow:
+            collection = uow.collections.get(self._collection_id)
+            if collection is None:
+                raise NotFound("collection", self._collection_id)
+            apply = _in_bulk if bulk else _line_by_line
+            applied = apply(uow, collection, batch)
+            uow.commit()
+        return applied
+
     def finish(self) -> ImportReport:
         self.flush()
         return self.report
+
+
+Batch = list[tuple[int, DocumentCreate | LineError]]
+
+
+def _in_bulk(
+    uow: UnitOfWork, collection: Collection, batch: Batch
+) -> tuple[list[LineResult], list[Document]]:
+    """The batch's valid lines in one statement; raises if the database rejects any row."""
+    slugs = {
+        slug for _, parsed in batch if not isinstance(parsed, LineError) for slug in parsed.tags
+    }
+    tag_ids = {t.slug: t.id for t in uow.tags.get_by_slugs(collection.workspace_id, slugs)}
+    results: list[LineResult | None] = []  # None: to be created, filled in below
+    accepted: list[NewDocument] = []
+    for number, parsed in batch:
+        if isinstance(parsed, LineError):
+            results.append(_error_result(number, parsed))
+            continue
+        missing = sorted(set(parsed.tags) - tag_ids.keys())
+        if missing:
+            results.append(_error_result(number, unknown_tags(missing)))
+            continue
+        tags = tuple(tag_ids[slug] for slug in parsed.tags)
+        accepted.append(NewDocument(parsed.title, parsed.body, tags, parsed.created_at))
+        results.append(None)
+    documents = iter(uow.documents.add_many(collection=collection, documents=accepted))
+    created: list[Document] = []
+    for position, ((number, _), result) in enumerate(zip(batch, results, strict=True)):
+        if result is None:
+            created.append(next(documents))
+            results[position] = LineResult(number, LineStatus.CREATED, created[-1].id)
+    return [r for r in results if r is not None], created
+
+
+def _line_by_line(
+    uow: UnitOfWork, collection: Collection, batch: Batch
+) -> tuple[list[LineResult], list[Document]]:
+    """Each line in its own savepoint: a row the database rejects costs only its own line."""
+    results: list[LineResult] = []
+    created: list[Document] = []
+    for number, parsed in batch:
+        if isinstance(parsed, LineError):
+            results.append(_error_result(number, parsed))
+            continue
+        try:
+            with uow.savepoint():
+                document = add_document(uow, collection.id, parsed)
+        except (ValidationFailed, Conflict) as error:
+            results.append(_error_result(number, error))
+        else:
+            created.append(document)
+            results.append(LineResult(number, LineStatus.CREATED, document.id))
+    return results, created
 
 
 def import_lines(

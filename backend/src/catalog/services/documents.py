@@ -26,8 +26,12 @@ def resolve_tag_ids(uow: UnitOfWork, workspace_id: int, slugs: Sequence[str]) ->
     found = uow.tags.get_by_slugs(workspace_id, wanted)
     missing = sorted(wanted - {tag.slug for tag in found})
     if missing:
-        raise ValidationFailed("tags", f"unknown tag(s) in this workspace: {', '.join(missing)}")
+        raise unknown_tags(missing)
     return sorted(tag.id for tag in found)
+
+
+def unknown_tags(missing: Sequence[str]) -> ValidationFailed:
+    return ValidationFailed("tags", f"unknown tag(s) in this workspace: {', '.join(missing)}")
 
 
 def add_document(uow: UnitOfWork, collection_id: int, data: DocumentCreate) -> Document:

@@ -15,6 +15,7 @@ from catalog.adapters.db.orm import CollectionRow, DocumentRow, TagRow, Workspac
 from catalog.domain.errors import Conflict
 from catalog.domain.models import Collection as CollectionEntity
 from catalog.domain.models import Document, Tag, Workspace
+from catalog.ports import NewDocument
 
 WORKSPACE_FIELDS = frozenset({"slug", "name", "description"})
 COLLECTION_FIELDS = frozenset({"slug", "name", "description"})
@@ -292,6 +293,75 @@ class SqlAlchemyDocumentRepository:
             self._set_tags(row, tag_ids)
         self._session.refresh(row)
         return self._to_entities([row])[0]
+
+    def add_many(
+        self, *, collection: CollectionEntity, documents: Sequence[NewDocument]
+    ) -> list[Document]:
+        """One multi-row INSERT for the documents and one for their tag links (the bulk import's
+        fast path); a constraint violation rejects the whole set."""
+        if not documents:
+            return []
+        params = [
+            {
+                "workspace_id": collection.workspace_id,
+                "collection_id": collection.id,
+                "title": doc.title,
+                "body": doc.body,
+                **(
+                    {"created_at": doc.created_at, "updated_at": doc.created_at}
+                    if doc.created_at is not None
+                    else {}
+                ),
+            }
+            for doc in documents
+        ]
+        columns = (
+            DocumentRow.id,
+            DocumentRow.title,
+            DocumentRow.body,
+            DocumentRow.created_at,
+            DocumentRow.updated_at,
+        )
+        with guarded(self._session):
+            # Rows without created_at take the server default: insert the two shapes apart.
+            rows: list[Any] = [None] * len(params)
+            for dated in (True, False):
+                picked = [i for i, p in enumerate(params) if ("created_at" in p) is dated]
+                if not picked:
+                    continue
+                result = self._session.execute(
+                    insert(DocumentRow).returning(*columns, sort_by_parameter_order=True),
+                    [params[i] for i in picked],
+                )
+                for i, row in zip(picked, result.all(), strict=True):
+                    rows[i] = row
+            links = [
+                {"document_id": row.id, "tag_id": tag_id, "workspace_id": collection.workspace_id}
+                for row, doc in zip(rows, documents, strict=True)
+                for tag_id in sorted(set(doc.tag_ids))
+            ]
+            if links:
+                self._session.execute(insert(document_tags), links)
+        slugs = self._tag_slugs({t for doc in documents for t in doc.tag_ids})
+        return [
+            Document(
+                id=row.id,
+                workspace_id=collection.workspace_id,
+                collection_id=collection.id,
+                title=row.title,
+                body=row.body,
+                tags=tuple(sorted(slugs[t] for t in set(doc.tag_ids))),
+                created_at=row.created_at,
+                updated_at=row.updated_at,
+            )
+            for row, doc in zip(rows, documents, strict=True)
+        ]
+
+    def _tag_slugs(self, tag_ids: set[int]) -> dict[int, str]:
+        if not tag_ids:
+            return {}
+        stmt = select(TagRow.id, TagRow.slug).where(TagRow.id.in_(sorted(tag_ids)))
+        return {tag_id: slug for tag_id, slug in self._session.execute(stmt)}
 
     def get(self, document_id: int) -> Document | None:
         row = self._session.get(DocumentRow, document_id)
