@@ -22,7 +22,7 @@ from catalog.ports import NewDocument, SearchIndex, UnitOfWork, UnitOfWorkFactor
 from catalog.services.common import index_after_commit
 from catalog.services.documents import add_document, unknown_tags
 
-IMPORT_BATCH_SIZE = 200
+IMPORT_BATCH_SIZE = 1000
 
 
 class LineStatus(StrEnum):
