@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, HTTPException, Query, Response, status
 from psycopg import errors as pg_errors
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from inventory.core.config import settings
 from inventory.core.db import get_session
@@ -27,6 +27,22 @@ app = FastAPI(title="inventory", version="1.0.0")
 SessionDep = Annotated[Session, Depends(get_session)]
 After = Annotated[int | None, Query(ge=0, description="the last id of the previous page")]
 Limit = Annotated[int, Query(ge=1, le=settings.PAGE_SIZE_MAX)]
+
+
+def _keyset_page(
+    session: Session,
+    query: Select[Any],
+    key: InstrumentedAttribute[int],
+    after: int | None,
+    limit: int,
+) -> tuple[list[Any], int | None]:
+    """One page by ascending id after ``after``, and the id to continue after (None: last)."""
+    query = query.order_by(key).limit(limit + 1)
+    if after is not None:
+        query = query.where(key > after)
+    rows = list(session.scalars(query))
+    page = rows[:limit]
+    return page, (page[-1].id if len(rows) > limit else None)
 
 
 def _conflict_or_raise(session: Session, exc: IntegrityError, what: str) -> HTTPException:
@@ -54,15 +70,8 @@ def create_supplier(body: SupplierIn, session: SessionDep) -> Supplier:
 
 @app.get("/suppliers", response_model=SupplierPage)
 def list_suppliers(session: SessionDep, after: After = None, limit: Limit = 20) -> SupplierPage:
-    query = select(Supplier).order_by(Supplier.id).limit(limit + 1)
-    if after is not None:
-        query = query.where(Supplier.id > after)
-    rows = list(session.scalars(query))
-    page = rows[:limit]
-    return SupplierPage(
-        items=[SupplierOut.model_validate(s) for s in page],
-        next_after=page[-1].id if len(rows) > limit else None,
-    )
+    page, next_after = _keyset_page(session, select(Supplier), Supplier.id, after, limit)
+    return SupplierPage(items=[SupplierOut.model_validate(s) for s in page], next_after=next_after)
 
 
 @app.get("/suppliers/{supplier_id}", response_model=SupplierOut)
@@ -103,17 +112,11 @@ def list_products(
     after: After = None,
     limit: Limit = 20,
 ) -> ProductPage:
-    query = select(Product).order_by(Product.id).limit(limit + 1)
+    query = select(Product)
     if supplier_id is not None:
         query = query.where(Product.supplier_id == supplier_id)
-    if after is not None:
-        query = query.where(Product.id > after)
-    rows = list(session.scalars(query))
-    page = rows[:limit]
-    return ProductPage(
-        items=[ProductOut.model_validate(p) for p in page],
-        next_after=page[-1].id if len(rows) > limit else None,
-    )
+    page, next_after = _keyset_page(session, query, Product.id, after, limit)
+    return ProductPage(items=[ProductOut.model_validate(p) for p in page], next_after=next_after)
 
 
 @app.get("/products/{product_id}", response_model=ProductOut)
