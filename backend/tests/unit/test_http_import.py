@@ -15,17 +15,29 @@ def collection(api) -> dict:
     return api.post(f"/workspaces/{workspace['id']}/collections", json={"name": "Docs"}).json()
 
 
-def _import(api, collection_id: int, body: bytes):
+def _import(api, collection_id: int, body: bytes, report: str | None = None):
     return api.post(
         f"/collections/{collection_id}/documents/import",
+        params={"report": report} if report else None,
         content=body,
         headers={"content-type": "application/x-ndjson"},
     )
 
 
-def test_import_reports_every_non_blank_line(api, collection) -> None:
-    body = b'{"title": "A"}\n\n{"title": ""}\nnot json\n{"title": "B", "tags": ["urgent"]}'
-    report = _import(api, collection["id"], body).json()
+MIXED = b'{"title": "A"}\n\n{"title": ""}\nnot json\n{"title": "B", "tags": ["urgent"]}'
+
+
+def test_import_counts_every_line_and_lists_only_the_failed_ones(api, collection) -> None:
+    report = _import(api, collection["id"], MIXED).json()
+    assert [(line["line"], line["status"]) for line in report["lines"]] == [
+        (3, "error"),
+        (4, "error"),
+    ]
+    assert (report["total"], report["created"], report["failed"]) == (4, 2, 2)
+
+
+def test_import_with_report_lines_lists_every_non_blank_line(api, collection) -> None:
+    report = _import(api, collection["id"], MIXED, report="lines").json()
     assert [(line["line"], line["status"]) for line in report["lines"]] == [
         (1, "created"),
         (3, "error"),

@@ -107,7 +107,8 @@ def test_http_exceptions_keep_their_status_as_about_blank_problems() -> None:
 
 
 def test_interrupted_import_reports_how_far_it_got_with_the_cause_status() -> None:
-    report = ImportReport(collection_id=1, lines=[LineResult(4, LineStatus.CREATED, 10)])
+    report = ImportReport(collection_id=1)
+    report.record([LineResult(4, LineStatus.CREATED, 10)])
     interrupted = ImportInterrupted(report)
     interrupted.__cause__ = psycopg.OperationalError("gone")
     problem = problem_for(interrupted)

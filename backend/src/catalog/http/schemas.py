@@ -126,13 +126,15 @@ class ImportReportOut(BaseModel):
     total: int = Field(description="Non-blank lines processed.")
     created: int
     failed: int
-    lines: list[ImportLineOut]
+    lines: list[ImportLineOut] = Field(
+        description="The failed lines, each naming its field; with report=lines, every line."
+    )
 
     @classmethod
     def of(cls, report: ImportReport) -> ImportReportOut:
         return cls(
             collection_id=report.collection_id,
-            total=len(report.lines),
+            total=report.total,
             created=report.created,
             failed=report.failed,
             lines=[

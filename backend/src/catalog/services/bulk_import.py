@@ -41,20 +41,32 @@ class LineResult:
 
 @dataclass(slots=True)
 class ImportReport:
+    """Counts of every line, and the lines themselves: the failed ones always, the created ones
+    only when asked for (``keep_created``), so that memory grows with the bad lines, not the file.
+    """
+
     collection_id: int
+    keep_created: bool = True
     lines: list[LineResult] = field(default_factory=list)
+    created: int = 0
+    failed: int = 0
+    last_line: int = 0
 
     @property
-    def created(self) -> int:
-        return sum(1 for result in self.lines if result.status is LineStatus.CREATED)
+    def total(self) -> int:
+        return self.created + self.failed
 
-    @property
-    def failed(self) -> int:
-        return sum(1 for result in self.lines if result.status is LineStatus.ERROR)
-
-    @property
-    def last_line(self) -> int:
-        return self.lines[-1].line if self.lines else 0
+    def record(self, results: list[LineResult]) -> None:
+        for result in results:
+            if result.status is LineStatus.CREATED:
+                self.created += 1
+                if not self.keep_created:
+                    continue
+            else:
+                self.failed += 1
+            self.lines.append(result)
+        if results:
+            self.last_line = results[-1].line
 
 
 class ImportInterrupted(Exception):
@@ -82,6 +94,8 @@ class DocumentImporter:
         index: SearchIndex,
         collection_id: int,
         batch_size: int = IMPORT_BATCH_SIZE,
+        *,
+        keep_created: bool = True,
     ) -> None:
         if batch_size < 1:
             raise ValueError("batch_size must be positive")
@@ -90,7 +104,7 @@ class DocumentImporter:
         self._collection_id = collection_id
         self._batch_size = batch_size
         self._pending: list[tuple[int, DocumentCreate | LineError]] = []
-        self.report = ImportReport(collection_id=collection_id)
+        self.report = ImportReport(collection_id=collection_id, keep_created=keep_created)
 
     def check_collection(self) -> None:
         """Fail fast (NotFound) before the client streams a body into a missing collection."""
@@ -121,7 +135,7 @@ class DocumentImporter:
             # Includes NotFound: the collection vanished mid-import (a concurrent delete), which
             # dooms the whole batch rather than each line.
             raise ImportInterrupted(self.report) from error
-        self.report.lines.extend(results)
+        self.report.record(results)
         index_after_commit(self._index, created)
 
     def _apply(self, batch: Batch, *, bulk: bool) -> tuple[list[LineResult], list[Document]]:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request, Response
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from catalog.domain.inputs import DocumentCreate, DocumentUpdate
@@ -87,7 +89,9 @@ def delete_document(document_id: DocumentId, c: ContainerDep) -> Response:
     description=(
         "The body is streamed: one JSON object per line, each shaped like the body of "
         "`POST /collections/{collection_id}/documents`. Every non-blank line is validated on its "
-        "own; the report gives each line's number, status and error. Lines are committed in "
+        "own; the report counts every line and names each failed line's number, field and error "
+        "(`report=lines` lists every line, created ones with their document id). Lines are "
+        "committed in "
         "batches, each batch atomically, so a bad line never loses the good ones and a failure "
         f"never leaves a batch half-applied. Lines longer than {MAX_LINE_BYTES} bytes fail."
     ),
@@ -99,9 +103,17 @@ def delete_document(document_id: DocumentId, c: ContainerDep) -> Response:
     },
 )
 async def import_documents(
-    collection_id: CollectionId, request: Request, c: ContainerDep
+    collection_id: CollectionId,
+    request: Request,
+    c: ContainerDep,
+    report: Annotated[
+        Literal["errors", "lines"],
+        Query(description="errors: counts and the failed lines (default); lines: every line"),
+    ] = "errors",
 ) -> ImportReportOut:
-    importer = DocumentImporter(c.uow_factory, c.search_index, collection_id)
+    importer = DocumentImporter(
+        c.uow_factory, c.search_index, collection_id, keep_created=report == "lines"
+    )
     await run_in_threadpool(importer.check_collection)
     splitter = LineSplitter()
     async for chunk in request.stream():
