@@ -7,7 +7,9 @@ the wall time, lines per second and the server's peak resident-memory growth (Vm
 before the import, from /proc), each with its target's verdict. A benchmark, not a test: it
 prints numbers and verdicts and exits 0 unless the import itself failed.
 
-    ./pants run build-support/benchmarks/import_bench.py -- [--megabytes 50]
+    ./pants run build-support/benchmarks/import_bench.py -- [--megabytes 50] [--report FILE]
+
+``--report`` also writes the numbers as Markdown (docs/import-benchmark.md is that file).
 """
 
 from __future__ import annotations
@@ -103,6 +105,7 @@ def _wait_ready(base: str, server: subprocess.Popen[bytes], seconds: float = 60)
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--megabytes", type=float, default=50.0)
+    parser.add_argument("--report", type=Path, help="also write the results there as Markdown")
     args = parser.parse_args()
     with (
         tempfile.TemporaryDirectory(prefix="import-bench-") as tmp,
