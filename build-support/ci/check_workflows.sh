@@ -16,4 +16,5 @@ workflows=(.github/workflows/*.yml .github/workflows/*.yaml)
 ((${#workflows[@]})) || { echo "no workflows under .github/workflows" >&2; exit 1; }
 "$venv/bin/actionlint" "${workflows[@]}"
 echo "actionlint: ${#workflows[@]} workflow(s) clean"
-"$venv/bin/zizmor" --offline --quiet "${workflows[@]}"
+# zizmor also audits the local composite actions the workflows use.
+"$venv/bin/zizmor" --offline --quiet "${workflows[@]}" .github/actions/*/action.yml
