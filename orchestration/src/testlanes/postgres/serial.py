@@ -129,17 +129,21 @@ def provision_serial(
     suite: Suite, settings: TestSettings, announce: Callable[[str], None]
 ) -> PostgresService:
     url = sqlalchemy_url(settings.urls["postgres"])
+    # Before waiting for the lock: a wrong server or version is said at once, not after a wait.
+    with connect_or_explain(
+        url, timeout=settings.connect_timeout, source=URL_VARS["postgres"]
+    ) as c:
+        check_server_version(c, settings)
     lock = ServerLock(
         url,
         timeout=settings.lock_timeout,
         connect_timeout=settings.connect_timeout,
         announce=announce,
     )
-    admin = lock.acquire()
+    lock.acquire()
     service = PostgresService("serial", url, suite, connect_timeout=settings.connect_timeout)
     service._exit.callback(lock.release)
     try:
-        check_server_version(admin, settings)
         _fresh_schema(service)
         service.take_baseline()
     except BaseException:

@@ -6,7 +6,9 @@ assertions on its outcomes) so that mode selection happens exactly as in a real 
 
 from __future__ import annotations
 
+import os
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import psycopg
@@ -233,16 +235,35 @@ def test_slot_mode_clones_a_database_per_process_and_drops_leftovers_and_itself(
     assert not any(name.endswith("_s991") for name in remaining)
 
 
+@pytest.fixture()
+def shared_database(postgres_service: PostgresService) -> Iterator[str]:
+    """A database of its own on this process's server, for a child in serial mode: the lock is
+    per database, and this process may hold the one of its own database (serial mode)."""
+    if not _can_create_databases(postgres_service):
+        pytest.skip("needs CREATEDB on the server under test")
+    name = f"tl_serial_child_{os.getpid()}"
+    with postgres_service.connect() as conn:
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        try:
+            yield postgres_service.sa_url.set(database=name).render_as_string(hide_password=False)
+        finally:
+            conn.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+            )
+
+
+@pytest.mark.manages_databases  # reads the database it made for the child
 def test_serial_mode_uses_the_shared_database_under_the_lock(
     tmp_path: Path,
-    empty_database_url: str,
+    shared_database: str,
     server_version: str,
     settings: TestSettings,
 ) -> None:
     suite = _write_suite(tmp_path)
     env = clean_env(
         {
-            "TEST_POSTGRES_URL": empty_database_url,
+            "TEST_POSTGRES_URL": shared_database,
             "TEST_POSTGRES_VERSION": server_version,
         },
         cache_dir=settings.cache_dir,
@@ -250,8 +271,8 @@ def test_serial_mode_uses_the_shared_database_under_the_lock(
 
     run = run_pytest(["-s", str(suite / "declared")], cwd=tmp_path, env=env)
 
-    expected_db = empty_database_url.rsplit("/", 1)[1]
+    expected_db = shared_database.rsplit("/", 1)[1]
     assert f"DBNAME={expected_db} MODE=serial" in run.stdout, run.stdout + run.stderr
     assert run.outcomes["test_committing_engine_cleans_up"].outcome == "passed"
-    with psycopg.connect(empty_database_url.replace("+psycopg", "")) as conn:
+    with psycopg.connect(shared_database.replace("+psycopg", "")) as conn:
         assert conn.execute("SELECT count(*) FROM workspaces").fetchone() == (0,)

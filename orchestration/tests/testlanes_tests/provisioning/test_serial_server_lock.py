@@ -11,6 +11,7 @@ import subprocess
 import sys
 import textwrap
 import time
+import uuid
 from pathlib import Path
 
 import pytest
@@ -21,7 +22,8 @@ from testlanes.postgres import PostgresService
 from testlanes.postgres.serial import ServerLock
 from testlanes.runner import clean_env
 
-pytestmark = pytest.mark.services("postgres")
+# Takes locks through the server's maintenance database, as serial mode itself does.
+pytestmark = [pytest.mark.services("postgres"), pytest.mark.manages_databases]
 
 CHILD = textwrap.dedent(
     """
@@ -58,16 +60,22 @@ def _child(url: str, mode: str, timeout: float, machine: Path) -> subprocess.Pop
     )
 
 
-def _lock(service: PostgresService, timeout: float) -> ServerLock:
-    return ServerLock(service.sa_url, timeout=timeout, connect_timeout=5, announce=lambda _: None)
+@pytest.fixture()
+def lock_url(postgres_service: PostgresService) -> str:
+    """A database name of its own on this process's server: the lock is per database, and in
+    serial mode this process holds the lock of its own database for the whole session."""
+    name = f"tl_lock_probe_{uuid.uuid4().hex[:8]}"  # a lock key: the database need not exist
+    return postgres_service.sa_url.set(database=name).render_as_string(hide_password=False)
+
+
+def _lock(url: str, timeout: float) -> ServerLock:
+    return ServerLock(make_url(url), timeout=timeout, connect_timeout=5, announce=lambda _: None)
 
 
 def test_processes_on_separate_machines_never_hold_it_at_once(
-    postgres_service: PostgresService, tmp_path: Path
+    lock_url: str, tmp_path: Path
 ) -> None:
-    children = [
-        _child(postgres_service.url, "work", 60, tmp_path / f"machine{n}") for n in range(3)
-    ]
+    children = [_child(lock_url, "work", 60, tmp_path / f"machine{n}") for n in range(3)]
     outputs = [c.communicate(timeout=120) for c in children]
 
     assert [c.returncode for c in children] == [0, 0, 0], outputs
@@ -77,12 +85,12 @@ def test_processes_on_separate_machines_never_hold_it_at_once(
 
 
 def test_a_waiter_names_the_holder_and_gives_up_after_its_timeout(
-    postgres_service: PostgresService, tmp_path: Path
+    lock_url: str, tmp_path: Path
 ) -> None:
-    lock = _lock(postgres_service, timeout=5)
+    lock = _lock(lock_url, timeout=5)
     lock.acquire()
     try:
-        waiter = _child(postgres_service.url, "work", 1, tmp_path / "other")
+        waiter = _child(lock_url, "work", 1, tmp_path / "other")
         out, err = waiter.communicate(timeout=60)
     finally:
         lock.release()
@@ -93,18 +101,18 @@ def test_a_waiter_names_the_holder_and_gives_up_after_its_timeout(
 
 
 def test_killing_the_holder_lets_the_next_process_in_within_two_seconds(
-    postgres_service: PostgresService, tmp_path: Path
+    lock_url: str, tmp_path: Path
 ) -> None:
-    holder = _child(postgres_service.url, "hold", 60, tmp_path / "holder")
+    holder = _child(lock_url, "hold", 60, tmp_path / "holder")
     assert holder.stdout is not None
     assert holder.stdout.readline().strip() == "HELD"
     with pytest.raises(ServiceLockTimeout):
-        _lock(postgres_service, timeout=0.5).acquire()
+        _lock(lock_url, timeout=0.5).acquire()
 
     holder.send_signal(signal.SIGKILL)
     killed = time.monotonic()
     holder.communicate(timeout=30)  # reaps it and closes our ends of its pipes
-    lock = _lock(postgres_service, timeout=10)
+    lock = _lock(lock_url, timeout=10)
     lock.acquire()
     waited = time.monotonic() - killed
     lock.release()
@@ -113,18 +121,9 @@ def test_killing_the_holder_lets_the_next_process_in_within_two_seconds(
     assert waited < 2.0
 
 
-def test_the_lock_is_per_database_so_two_shared_databases_do_not_wait(
-    postgres_service: PostgresService,
-) -> None:
-    first = ServerLock(
-        make_url(postgres_service.url), timeout=1, connect_timeout=5, announce=lambda _: None
-    )
-    other = ServerLock(
-        make_url(postgres_service.url).set(database="elsewhere"),
-        timeout=1,
-        connect_timeout=5,
-        announce=lambda _: None,
-    )
+def test_the_lock_is_per_database_so_two_shared_databases_do_not_wait(lock_url: str) -> None:
+    first = _lock(lock_url, timeout=1)
+    other = _lock(lock_url + "_elsewhere", timeout=1)
     first.acquire()
     try:
         other.acquire()
