@@ -253,7 +253,7 @@ def shared_database(postgres_service: PostgresService) -> Iterator[str]:
             )
 
 
-@pytest.mark.manages_databases  # reads the database it made for the child
+@pytest.mark.manages_databases()  # reads the database it made for the child
 def test_serial_mode_uses_the_shared_database_under_the_lock(
     tmp_path: Path,
     shared_database: str,
