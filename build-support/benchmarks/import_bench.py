@@ -19,7 +19,6 @@ import json
 import os
 import random
 import re
-import socket
 import subprocess
 import sys
 import tempfile
@@ -29,7 +28,7 @@ from pathlib import Path
 
 import httpx
 
-from embedded_postgres import EmbeddedPostgres
+from embedded_postgres import EmbeddedPostgres, free_port
 
 TARGET_LINES_PER_SECOND = 20_000
 TARGET_RSS_GROWTH_MB = 64
@@ -66,12 +65,6 @@ def _bad_line(rng: random.Random, number: int) -> str:
     if kind == 2:
         return json.dumps({"title": f"Bad date {number}", "created_at": "yesterday"})
     return json.dumps({"title": f"Unknown tag {number}", "tags": ["nope"]})
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _rss_kb(pid: int, field: str) -> int:
@@ -115,7 +108,7 @@ def main() -> int:
         lines, good = generate(data, args.megabytes)
         size_mb = data.stat().st_size / 1024 / 1024
         print(f"file: {size_mb:.1f} MB, {lines} lines ({good} good, {lines - good} bad)")
-        port = _free_port()
+        port = free_port()
         env = {
             **os.environ,
             "DATABASE_URL": pg.url,

@@ -23,12 +23,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import lanes
+from testlanes.lanes import LANES_FILE, load_lanes
 
 if TYPE_CHECKING:
     from testlanes.lanes import Lane
 
-LANES: tuple[str, ...] = lanes.LANES
+LANES: tuple[str, ...] = load_lanes(Path(__file__).resolve().parents[2] / LANES_FILE).names
 # Fraction of a test's time that is CPU: integration tests mostly wait on the database server.
 CPU_SHARE: Mapping[str, float] = {"unit": 1.0, "contract": 1.0, "integration": 0.5}
 # One in this many synthetic modules imports the leaf module the one-change scenario edits.
@@ -48,6 +48,7 @@ PANTS_SECTIONS = (
 )
 COPIED_FILES = (
     "pants",
+    "build-support/bin/test_policy.sh",  # the launcher sources it
     "pants.ci.toml",
     "3rdparty/python/BUILD",
     "3rdparty/python/requirements.txt",

@@ -31,24 +31,23 @@ $(grep -c -E '(✓|✕).*\((memoized|cached locally|cached remotely)\)' "$work/s
 done
 build-support/ci/combine_coverage.sh "$work"/shard*.coverage || fail "the combined shards failed the gate"
 
-PYTHONPATH=build-support/ci python3 - dist/coverage/combined/coverage.xml "$work/single.xml" <<'PY'
+PYTHONPATH=orchestration/src python3 - dist/coverage/combined/coverage.xml "$work/single.xml" <<'PY'
 import sys
-from summary import gate_settings, read_coverage_xml
+from pathlib import Path
 
-combined, single = (read_coverage_xml(p) for p in sys.argv[1:3])
-_, precision = gate_settings()
+from testlanes.report.__main__ import gate_settings
+from testlanes.report.coverage_xml import covered_lines, read_coverage_xml
+
+combined_xml, single_xml = (Path(p) for p in sys.argv[1:3])
+combined, single = read_coverage_xml(combined_xml), read_coverage_xml(single_xml)
+_, precision = gate_settings(Path("."))
 def show(c):
     return (f"{c.percent:.{precision}f}% ({c.lines_covered}/{c.lines_valid} statements, "
             f"{c.branches_covered}/{c.branches_valid} branches)")
 print(f"combined shards:   {show(combined)}")
 print(f"single invocation: {show(single)}")
-counts = lambda c: (c.lines_valid, c.lines_covered, c.branches_valid, c.branches_covered)
-if counts(combined) != counts(single):
-    import xml.etree.ElementTree as ET
-    def hit(path):
-        return {(c.get("filename"), line.get("number")) for c in ET.parse(path).getroot().iter("class")
-                for line in c.iter("line") if line.get("hits") != "0"}
-    a, b = hit(sys.argv[1]), hit(sys.argv[2])
+if combined.counts != single.counts:
+    a, b = covered_lines(combined_xml), covered_lines(single_xml)
     print("covered only by the shards:", sorted(a - b)[:20], "only by the single run:", sorted(b - a)[:20])
     sys.exit("FAIL: the combined shards and the single invocation measure different coverage")
 print("ok: the sharded gate judges the same coverage as the single invocation")

@@ -15,13 +15,19 @@ from __future__ import annotations
 
 import argparse
 import sys
-import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from lanes import file_of_address
-from summary import ProcessResult, parse_console
+_SRC = Path(__file__).resolve().parents[2] / "orchestration" / "src"
+if str(_SRC) not in sys.path:  # run as a script from a checkout, not by Pants
+    sys.path.insert(0, str(_SRC))
 
-REMOTE = "cached remotely"
+from testlanes.report.console import (  # noqa: E402
+    REMOTE,
+    ProcessResult,
+    file_of_address,
+    parse_console,
+)
+from testlanes.report.junit import find_reports, read_report  # noqa: E402
 
 
 def _results(console: Path) -> list[ProcessResult]:
@@ -50,11 +56,9 @@ def hits(console: Path, min_remote: float) -> bool:
 def _files_per_process(reports: Path) -> dict[str, frozenset[str]]:
     """Test file -> all test files of its process, from the JUnit reports (one per process)."""
     owner: dict[str, frozenset[str]] = {}
-    for report in reports.rglob("*.xml"):
-        files = frozenset(
-            case.get("file", "") for case in ET.parse(report).getroot().iter("testcase")
-        )
-        owner.update({f: files for f in files if f})
+    for report in find_reports(reports):
+        files = frozenset(result.file for result in read_report(report))
+        owner.update({f: files for f in files})
     return owner
 
 

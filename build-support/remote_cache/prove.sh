@@ -28,9 +28,8 @@ trap cleanup EXIT
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
 step() { printf '\n--- %s (%s)\n' "$*" "$(date +%T)"; }
-py_ci() { PYTHONPATH="$repo/build-support/ci" "$@"; }
-counts() { py_ci "$venv/bin/python" "$repo/build-support/remote_cache/reapi_server.py" counts "$work/server"; }
-check() { py_ci python3 "$repo/build-support/remote_cache/check_run.py" "$@"; }
+counts() { "$venv/bin/python" "$repo/build-support/remote_cache/reapi_server.py" counts "$work/server"; }
+check() { python3 "$repo/build-support/remote_cache/check_run.py" "$@"; }
 show_tail() { tail -n 40 "$1" >&2; }
 
 checkout() { # checkout DIR: a git clone plus the working tree's uncommitted changes (none in CI)
@@ -60,7 +59,7 @@ if [[ ! -x "$venv/bin/bgd" ]]; then
   python3.11 -m venv "$venv"
   "$venv/bin/pip" install --quiet --disable-pip-version-check "buildgrid==0.4.4"
 fi
-eval "$(py_ci "$venv/bin/python" "$repo/build-support/remote_cache/reapi_server.py" start "$work/server")"
+eval "$("$venv/bin/python" "$repo/build-support/remote_cache/reapi_server.py" start "$work/server")"
 server_pid="$REAPI_PID"
 echo "server $REAPI_ADDRESS (pid $server_pid), $(counts)"
 

@@ -70,6 +70,7 @@ thread-pool-size: 20
 
 
 def _free_port() -> int:
+    # Not embedded_postgres.free_port: this script runs in BuildGrid's venv, without the repo.
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])

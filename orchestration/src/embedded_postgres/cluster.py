@@ -23,42 +23,38 @@ from __future__ import annotations
 
 import atexit
 import contextlib
-import ctypes
 import os
-import pwd
-import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import threading
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
-from types import TracebackType
 from typing import Any, Self
 
 import psycopg
 from psycopg import sql
 
-__all__ = [
-    "EmbeddedPostgres",
-    "EmbeddedPostgresError",
-    "find_bindir",
-    "server_version",
-]
-
-INSTALL_HINT = (
-    "PostgreSQL server binaries (initdb, postgres) not found: install the PostgreSQL server "
-    "package (Debian/Ubuntu: `apt-get install postgresql`, macOS: `brew install postgresql@15`) "
-    "or set PG_BINDIR to the directory that holds initdb and postgres"
+from embedded_postgres.binaries import find_bindir
+from embedded_postgres.errors import EmbeddedPostgresError
+from embedded_postgres.host import (
+    DIR_PREFIX,
+    OWNER_FILE,
+    OsUser,
+    chown_tree,
+    cluster_os_user,
+    exit_on_signal,
+    free_port,
+    set_parent_death_signal,
+    sweep_stale_dirs,
+    traversable_by_others,
 )
 
-_DIR_PREFIX = "embedded-pg-"
-_OWNER_FILE = "owner.pid"
+__all__ = ["EmbeddedPostgres"]
+
 # The longest Unix socket path the kernel accepts is 107 bytes; postgres appends this suffix.
 _SOCKET_SUFFIX = "/.s.PGSQL.65535"
 _MAX_SOCKET_PATH = 107
@@ -70,144 +66,6 @@ _FAST_SETTINGS = {
     "logging_collector": "off",
     "max_connections": "200",
 }
-
-
-class EmbeddedPostgresError(RuntimeError):
-    """The embedded cluster could not be created, started or stopped."""
-
-
-def _has_server_binaries(bindir: Path) -> bool:
-    return all(os.access(bindir / name, os.X_OK) for name in ("initdb", "postgres"))
-
-
-def find_bindir() -> Path:
-    """Return the directory with the PostgreSQL server binaries, or raise with an install hint."""
-    override = os.environ.get("PG_BINDIR")
-    if override:
-        bindir = Path(override)
-        if not _has_server_binaries(bindir):
-            raise EmbeddedPostgresError(
-                f"PG_BINDIR={override} holds no initdb/postgres. {INSTALL_HINT}"
-            )
-        return bindir
-    pg_config = shutil.which("pg_config")
-    if pg_config:
-        result = subprocess.run(
-            [pg_config, "--bindir"], capture_output=True, text=True, check=False
-        )
-        bindir = Path(result.stdout.strip())
-        if result.returncode == 0 and _has_server_binaries(bindir):
-            return bindir
-    # pg_config ships with the client dev package; Debian's server package alone lacks it.
-    candidates = sorted(
-        Path("/usr/lib/postgresql").glob("*/bin"),
-        key=lambda p: int(p.parent.name) if p.parent.name.isdigit() else -1,
-        reverse=True,
-    )
-    for bindir in candidates:
-        if _has_server_binaries(bindir):
-            return bindir
-    raise EmbeddedPostgresError(INSTALL_HINT)
-
-
-def server_version(bindir: Path | None = None) -> str:
-    """Return the version of the server binaries, e.g. ``"15.18"``."""
-    bindir = bindir or find_bindir()
-    out = subprocess.run(
-        [str(bindir / "postgres"), "--version"], capture_output=True, text=True, check=True
-    ).stdout
-    match = re.search(r"\(PostgreSQL\)\s+(\S+)", out)
-    if not match:
-        raise EmbeddedPostgresError(f"cannot parse the server version from {out!r}")
-    return match.group(1)
-
-
-@dataclass(frozen=True)
-class _OsUser:
-    name: str
-    uid: int
-    gid: int
-
-
-def _cluster_os_user() -> _OsUser | None:
-    """The unprivileged user to run the cluster as, or None to run as ourselves."""
-    if os.geteuid() != 0:
-        return None
-    name = os.environ.get("PG_OS_USER", "postgres")
-    try:
-        entry = pwd.getpwnam(name)
-    except KeyError:
-        raise EmbeddedPostgresError(
-            f"running as root, but initdb refuses root and the OS user {name!r} does not exist: "
-            f"create it (e.g. install the postgresql package) or set PG_OS_USER to an "
-            f"unprivileged user"
-        ) from None
-    return _OsUser(name, entry.pw_uid, entry.pw_gid)
-
-
-def _chown_tree(path: Path, user: _OsUser | None) -> None:
-    if user is None:
-        return
-    os.chown(path, user.uid, user.gid)
-    for root, dirs, files in os.walk(path):
-        for name in dirs + files:
-            os.chown(os.path.join(root, name), user.uid, user.gid, follow_symlinks=False)
-
-
-def _traversable_by_others(path: Path) -> bool:
-    """True when every ancestor lets a foreign user search it (the cluster user is foreign)."""
-    for part in [path, *path.parents]:
-        try:
-            if not part.stat().st_mode & 0o001:
-                return False
-        except OSError:
-            return False
-    return True
-
-
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def _free_port() -> int:
-    # The port is only reserved while the socket is open; start() retries if postgres loses a race.
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _set_parent_death_signal() -> None:
-    """Runs in the forked child: have the kernel stop postgres if our process dies (SIGKILL)."""
-    pr_set_pdeathsig = 1
-    libc = ctypes.CDLL(None, use_errno=True)
-    libc.prctl(pr_set_pdeathsig, signal.SIGQUIT)
-
-
-def _exit_on_signal(signum: int, frame: object) -> None:
-    raise SystemExit(128 + signum)
-
-
-def sweep_stale_dirs(tmp_root: Path) -> None:
-    """Delete cluster directories left by processes that were killed before they could clean up."""
-    with contextlib.suppress(OSError):
-        for entry in tmp_root.glob(f"{_DIR_PREFIX}*"):
-            try:
-                owner = int((entry / _OWNER_FILE).read_text().strip())
-            except (OSError, ValueError):
-                continue
-            if _pid_alive(owner):
-                continue
-            postmaster = entry / "data" / "postmaster.pid"
-            with contextlib.suppress(OSError, ValueError, IndexError):
-                if _pid_alive(int(postmaster.read_text().splitlines()[0])):
-                    continue
-            shutil.rmtree(entry, ignore_errors=True)
 
 
 class EmbeddedPostgres:
@@ -243,7 +101,7 @@ class EmbeddedPostgres:
         self._tmp_root = tmp_root
         self._startup_timeout = startup_timeout
         self._settings = {**_FAST_SETTINGS, **(settings or {})}
-        self._os_user: _OsUser | None = None
+        self._os_user: OsUser | None = None
         self._base_dir: Path | None = None
         self._socket_dir: Path | None = None
         self._data_dir: Path | None = None
@@ -296,12 +154,7 @@ class EmbeddedPostgres:
         self.start()
         return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         self.stop()
 
     def start(self) -> Self:
@@ -309,7 +162,7 @@ class EmbeddedPostgres:
             raise EmbeddedPostgresError("the cluster is already started")
         bindir = self._bindir or find_bindir()
         self._bindir = bindir
-        self._os_user = _cluster_os_user()
+        self._os_user = cluster_os_user()
         # Registered first so a failure half-way through start() still removes the directory.
         atexit.register(self.stop)
         self._exit_on_sigterm()
@@ -367,14 +220,14 @@ class EmbeddedPostgres:
         if signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL:
             return
         self._previous_sigterm = signal.SIG_DFL
-        signal.signal(signal.SIGTERM, _exit_on_signal)
+        signal.signal(signal.SIGTERM, exit_on_signal)
 
     def _pick_tmp_root(self) -> Path:
         root = self._tmp_root or Path(tempfile.gettempdir())
-        if self._os_user is not None and not _traversable_by_others(root):
+        if self._os_user is not None and not traversable_by_others(root):
             # The cluster user must reach its directory; sandboxes often have private TMPDIRs.
             root = Path("/tmp")
-            if not _traversable_by_others(root):
+            if not traversable_by_others(root):
                 raise EmbeddedPostgresError(
                     f"no temporary directory the {self._os_user.name!r} user can reach; "
                     f"pass tmp_root= a directory searchable by other users"
@@ -384,9 +237,9 @@ class EmbeddedPostgres:
     def _prepare_dirs(self) -> None:
         root = self._pick_tmp_root()
         sweep_stale_dirs(root)
-        base = Path(tempfile.mkdtemp(prefix=_DIR_PREFIX, dir=root))
+        base = Path(tempfile.mkdtemp(prefix=DIR_PREFIX, dir=root))
         self._base_dir = base
-        (base / _OWNER_FILE).write_text(str(os.getpid()))
+        (base / OWNER_FILE).write_text(str(os.getpid()))
         socket_dir = base / "s"
         if len(str(socket_dir)) + len(_SOCKET_SUFFIX) > _MAX_SOCKET_PATH:
             raise EmbeddedPostgresError(
@@ -398,7 +251,7 @@ class EmbeddedPostgres:
         self._log_path = base / "postgres.log"
         self._log_path.touch()
         self._data_dir = self._requested_data_dir or base / "data"
-        _chown_tree(base, self._os_user)
+        chown_tree(base, self._os_user)
 
     def _run_as_cluster_user(self, cmd: list[str]) -> subprocess.CompletedProcess[str]:
         user = self._os_user
@@ -432,14 +285,14 @@ class EmbeddedPostgres:
                 symlinks=True,
                 ignore=shutil.ignore_patterns("postmaster.pid", "postmaster.opts"),
             )
-            _chown_tree(data, self._os_user)
+            chown_tree(data, self._os_user)
             return
         if (data / "PG_VERSION").exists():
             return
         if self._keep_data_dir:
             data.parent.mkdir(parents=True, exist_ok=True)
             data.mkdir(mode=0o700, exist_ok=True)
-            _chown_tree(data, self._os_user)
+            chown_tree(data, self._os_user)
         result = self._run_as_cluster_user(
             [
                 str(bindir / "initdb"),
@@ -463,7 +316,7 @@ class EmbeddedPostgres:
     def _launch(self, bindir: Path) -> None:
         last_error = ""
         for _attempt in range(5):
-            self.port = _free_port()
+            self.port = free_port()
             cmd = [
                 str(bindir / "postgres"),
                 "-D",
@@ -493,7 +346,7 @@ class EmbeddedPostgres:
                     # Own session: a terminal Ctrl-C reaches us first and we stop the server in
                     # order; the parent-death signal covers a SIGKILLed parent.
                     start_new_session=True,
-                    preexec_fn=_set_parent_death_signal if sys.platform == "linux" else None,
+                    preexec_fn=set_parent_death_signal if sys.platform == "linux" else None,
                 )
             if self._wait_ready():
                 return

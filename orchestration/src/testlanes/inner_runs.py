@@ -6,13 +6,13 @@ process-wide (audit hooks), dispatching to the innermost running session.
 
 from __future__ import annotations
 
-import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from testlanes.lane_policy import LANE_VAR, MAY_TOUCH_VAR, RETRIES_VAR, STRICT_VAR, LanePolicy
+from testlanes.report.junit import TestResult, by_case_name, read_report
 
 # Lanes as this repository's lanes.toml defines them, for tests of the rules themselves.
 UNIT = LanePolicy("unit", "nothing")
@@ -29,18 +29,12 @@ class InnerRun:
     def output(self) -> str:
         return self.result.stdout.str()
 
-    def testcases(self) -> dict[str, ET.Element]:
-        """Testcase elements by test name; each name must appear once."""
-        cases = list(ET.parse(self.junit).getroot().iter("testcase"))
-        names = [case.get("name", "") for case in cases]
-        assert len(names) == len(set(names)), f"a test appears more than once: {names}"
-        return dict(zip(names, cases, strict=True))
+    def results(self) -> dict[str, TestResult]:
+        """The run's JUnit results by test name; each name must appear once."""
+        return by_case_name(read_report(self.junit))
 
     def properties(self, name: str) -> dict[str, str]:
-        return {
-            prop.get("name", ""): prop.get("value", "")
-            for prop in self.testcases()[name].iter("property")
-        }
+        return dict(self.results()[name].properties)
 
 
 def run_in_lane(

@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import xml.etree.ElementTree as ET
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +26,7 @@ from testlanes.config import (
 from testlanes.exports import INDEX_PREFIX_NAME, POSTGRES_NAMES, SEARCH_URL_NAMES
 from testlanes.lane_policy import LANE_VAR, MAY_TOUCH_VAR, RETRIES_VAR
 from testlanes.postgres.service import APP_NAME_VAR
+from testlanes.report.junit import read_report
 
 _SERVICE_VARS = (
     *URL_VARS.values(),
@@ -95,16 +95,9 @@ def run_pytest(
 def _outcomes(junit: Path) -> dict[str, Outcome]:
     if not junit.exists():
         return {}
-    outcomes: dict[str, Outcome] = {}
-    for case in ET.parse(junit).getroot().iter("testcase"):
-        name = case.get("name", "")
-        result = Outcome("passed", "")
-        for child in case:
-            if child.tag in ("failure", "error", "skipped"):
-                outcome = {"failure": "failed"}.get(child.tag, child.tag)
-                text = f"{child.get('message', '')}\n{child.text or ''}"
-                # A test that passed but broke at teardown shows as both: keep the error.
-                if result.outcome in ("passed", "skipped") or outcome == "error":
-                    result = Outcome(outcome, text)
-        outcomes[name] = result
-    return outcomes
+    return {
+        result.case_name: Outcome(
+            "error" if result.error else result.outcome, f"{result.message}\n{result.details}"
+        )
+        for result in read_report(junit)
+    }

@@ -15,13 +15,8 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from embedded_postgres.cluster import (
-    EmbeddedPostgres,
-    EmbeddedPostgresError,
-    find_bindir,
-    server_version,
-    sweep_stale_dirs,
-)
+from embedded_postgres import EmbeddedPostgres, EmbeddedPostgresError, find_bindir, server_version
+from embedded_postgres.host import sweep_stale_dirs
 
 
 def _postmaster_pid(data_dir: Path) -> int:

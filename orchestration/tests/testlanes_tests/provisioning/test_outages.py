@@ -4,13 +4,13 @@ outage line naming the service, its address and how many tests did not run."""
 from __future__ import annotations
 
 import time
-import xml.etree.ElementTree as ET
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from testlanes_tests.provisioning.demo_suite import write_suite_config
 
 from embedded_postgres import EmbeddedPostgres
+from testlanes.report.junit import read_outages
 from testlanes.runner import PytestRun, clean_env, run_pytest
 
 # Each module: a few tests, then one that waits for the parent to kill the server, then more.
@@ -65,9 +65,7 @@ def _run(root: Path, name: str, server_url: str, version: str, slot: str) -> Pyt
 
 
 def _outage_properties(run_dir: Path) -> list[str]:
-    suite = ET.parse(run_dir / "junit.xml").getroot().find("testsuite")
-    assert suite is not None
-    return [p.get("value", "") for p in suite.findall("properties/property[@name='outage']")]
+    return read_outages([run_dir / "junit.xml"])
 
 
 def _wait_for(paths: list[Path], seconds: float) -> None:

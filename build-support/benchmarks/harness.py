@@ -1,0 +1,169 @@
+"""The harness itself: its paths and venv, child processes timed into logs, repetitions."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import platform
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+import time
+import tomllib
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import benchstats
+
+REPO = Path(__file__).resolve().parents[2]
+CACHE = Path(os.environ.get("CATALOG_BENCH_CACHE") or Path.home() / ".cache" / "catalog-bench")
+
+
+HARNESS_VENV = CACHE / "venv"
+
+
+HARNESS_REQUIREMENTS = ("matplotlib>=3.8,<4",)
+
+
+_t0 = time.monotonic()
+
+
+def elapsed_minutes() -> float:
+    return (time.monotonic() - _t0) / 60
+
+
+def progress(message: str) -> None:
+    elapsed = int(time.monotonic() - _t0)
+    print(f"[bench +{elapsed // 60:02d}m{elapsed % 60:02d}s] {message}", flush=True)
+
+
+def ensure_harness_venv(script: Path, argv: Sequence[str]) -> None:
+    """Re-exec script in ~/.cache/catalog-bench/venv (made on first use) so matplotlib imports."""
+    if Path(sys.prefix).resolve() == HARNESS_VENV.resolve():
+        return
+    ready = HARNESS_VENV / ".ready"
+    wanted = "\n".join(HARNESS_REQUIREMENTS)
+    if not ready.exists() or ready.read_text() != wanted:
+        progress(f"creating the harness venv {HARNESS_VENV} ({', '.join(HARNESS_REQUIREMENTS)})")
+        shutil.rmtree(HARNESS_VENV, ignore_errors=True)
+        subprocess.run([sys.executable, "-m", "venv", str(HARNESS_VENV)], check=True)
+        subprocess.run(
+            [
+                str(HARNESS_VENV / "bin" / "python"),
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--disable-pip-version-check",
+                *HARNESS_REQUIREMENTS,
+            ],
+            check=True,
+        )
+        ready.write_text(wanted)
+    python = HARNESS_VENV / "bin" / "python"
+    os.execv(python, [str(python), str(script.resolve()), *argv])
+
+
+def clean_env(**extra: str | None) -> dict[str, str]:
+    """The caller's environment minus anything that would switch test modes, plus `extra`."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PANTS_", "CATALOG_"))}
+    for name in (
+        "TEST_POSTGRES_URL",
+        "TEST_OPENSEARCH_URL",
+        "TEST_ELASTICSEARCH_URL",
+        "TEST_ISOLATION",
+        "VIRTUAL_ENV",
+        "PYTHONPATH",
+    ):
+        env.pop(name, None)
+    env.update({k: v for k, v in extra.items() if v is not None})
+    return env
+
+
+@dataclass
+class Timed:
+    seconds: float
+    rc: int
+    log: Path
+
+    @property
+    def ok(self) -> bool:
+        return self.rc == 0
+
+    def text(self) -> str:
+        return self.log.read_text(errors="replace")
+
+
+def timed(cmd: Sequence[str], *, cwd: Path, env: Mapping[str, str], log: Path) -> Timed:
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with log.open("w") as out:
+        out.write(f"$ (cd {cwd} && {shlex.join(cmd)})\n")
+        out.flush()
+        start = time.monotonic()
+        rc = subprocess.run(
+            list(cmd), cwd=cwd, env=dict(env), stdout=out, stderr=subprocess.STDOUT
+        ).returncode
+        seconds = time.monotonic() - start
+    return Timed(seconds, rc, log)
+
+
+def must(result: Timed, what: str) -> Timed:
+    if not result.ok:
+        tail = "\n".join(result.text().splitlines()[-30:])
+        raise SystemExit(f"{what} failed (exit {result.rc}); log {result.log}:\n{tail}")
+    return result
+
+
+def capture(cmd: Sequence[str], cwd: Path | None = None) -> str:
+    return subprocess.run(
+        list(cmd), cwd=cwd, capture_output=True, text=True, check=False
+    ).stdout.strip()
+
+
+def fresh(path: Path | None) -> Path | None:
+    if path is not None:
+        shutil.rmtree(path, ignore_errors=True)
+    return path
+
+
+def repeat(label: str, reps: int, fn: Callable[[int], Timed]) -> tuple[benchstats.Summary, int]:
+    seconds, failed = [], 0
+    for rep in range(1, reps + 1):
+        progress(f"{label}: repetition {rep}/{reps}")
+        result = fn(rep)
+        seconds.append(result.seconds)
+        failed += not result.ok
+        status = "ok" if result.ok else f"FAILED (exit {result.rc}, log {result.log})"
+        progress(f"{label}: repetition {rep}/{reps}: {result.seconds:.1f} s {status}")
+    return benchstats.summarize(seconds), failed
+
+
+def machine_info(export_python: Path | None, checkout: Path | None) -> dict[str, str]:
+    cpu = "?"
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            cpu = line.split(":", 1)[1].strip()
+            break
+    mem_kb = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text())[1])  # type: ignore[index]
+    pants_version = tomllib.loads((REPO / "pants.toml").read_text())["GLOBAL"]["pants_version"]
+    pg = capture(
+        [str(Path(capture(["pg_config", "--bindir"]) or "/usr/bin") / "postgres"), "--version"]
+    )
+    test_python = capture([str(export_python), "--version"]) if export_python else "?"
+    return {
+        "Date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "CPU": cpu,
+        "Cores (os.cpu_count)": str(os.cpu_count()),
+        "RAM": f"{mem_kb / 1024 / 1024:.1f} GiB",
+        "Load average at start (1/5/15 min)": " / ".join(f"{x:.2f}" for x in os.getloadavg()),
+        "Kernel": platform.release(),
+        "Python (harness)": platform.python_version(),
+        "Python (tests)": test_python.replace("Python ", ""),
+        "Pants": pants_version,
+        "PostgreSQL": pg.replace("postgres (PostgreSQL) ", ""),
+        "Repo commit": capture(["git", "rev-parse", "--short", "HEAD"], cwd=REPO)
+        + (" + uncommitted changes" if capture(["git", "status", "--porcelain"], cwd=REPO) else ""),
+    }

@@ -1,0 +1,127 @@
+"""One `./pants test` run, timed and read back: its processes (console) and tests (JUnit)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from harness import Timed, clean_env, must, timed
+from workspaces import Workspace, scenario_env
+
+from testlanes.report.console import REMOTE, ProcessResult, parse_console
+from testlanes.report.junit import find_reports, read_report
+
+
+@dataclass
+class PantsRun:
+    timed: Timed
+    processes: list[ProcessResult]
+    # test file -> (seconds of its tests, files of its process), from the JUnit reports
+    junit: dict[str, tuple[float, frozenset[str]]]
+    stats: str
+
+    @property
+    def remote_fraction(self) -> float:
+        if not self.processes:
+            return 0.0
+        return sum(p.source == REMOTE for p in self.processes) / len(self.processes)
+
+    def ran(self) -> list[ProcessResult]:
+        return [p for p in self.processes if not p.cached]
+
+    def files_of(self, process: ProcessResult) -> frozenset[str]:
+        first = process.first_address.split(":", 1)[0]
+        return self.junit.get(first, (0.0, frozenset({first})))[1]
+
+    def test_seconds_of(self, process: ProcessResult) -> float:
+        return sum(self.junit.get(f, (0.0, frozenset()))[0] for f in self.files_of(process))
+
+
+def read_junit(reports: Path) -> dict[str, tuple[float, frozenset[str]]]:
+    """Test file -> (seconds of its tests, the files of its process); a report is a process."""
+    out: dict[str, tuple[float, frozenset[str]]] = {}
+    for path in find_reports(reports):
+        per_file: dict[str, float] = {}
+        for result in read_report(path):
+            per_file[result.file] = per_file.get(result.file, 0.0) + result.seconds
+        group = frozenset(per_file)
+        out.update({f: (s, group) for f, s in per_file.items()})
+    return out
+
+
+@dataclass
+class Stores:
+    store: Path
+    named: Path
+
+    def args(self) -> list[str]:
+        return [f"--local-store-dir={self.store}", f"--named-caches-dir={self.named}"]
+
+
+def pants_env(ws: Workspace, extra: Mapping[str, str] | None = None) -> dict[str, str]:
+    env = scenario_env(ws, ws.pg_cache, PANTS_CONFIG_FILES="pants.ci.toml", **(extra or {}))
+    env.pop("PYTHONPATH")
+    return env
+
+
+def pants_test(
+    ws: Workspace,
+    stores: Stores,
+    log: Path,
+    *,
+    pantsd: bool,
+    targets: Sequence[str] = ("::",),
+    extra_args: Sequence[str] = (),
+    env_extra: Mapping[str, str] | None = None,
+    cwd: Path | None = None,
+) -> PantsRun:
+    root = cwd or ws.root
+    args = ["--pantsd" if pantsd else "--no-pantsd", *stores.args(), "--stats-log"]
+    if ws.real:
+        args.append('--test-extra-env-vars=+["TEST_CACHE_DIR","TEST_LOCK_DIR"]')
+    cmd = ["./pants", *args, "test", *targets, *extra_args]
+    result = timed(cmd, cwd=root, env=pants_env(ws, env_extra), log=log)
+    text = result.text()
+    stats = text[text.find("Counters:") :] if "Counters:" in text else ""
+    return PantsRun(result, parse_console(text), read_junit(root / "dist/test/reports"), stats)
+
+
+def dependents(ws: Workspace, log: Path) -> set[str]:
+    result = must(
+        timed(
+            ["./pants", "--pantsd", "dependents", "--transitive", ws.change_file],
+            cwd=ws.root,
+            env=clean_env(),
+            log=log,
+        ),
+        "pants dependents",
+    )
+    return {line.split(":", 1)[0] for line in result.text().splitlines()[1:] if line.strip()}
+
+
+@dataclass
+class OneChange:
+    run: PantsRun
+    dependent_tests: set[str]
+    rerun_files: set[str]
+
+    @property
+    def extra(self) -> set[str]:
+        return self.rerun_files - self.dependent_tests
+
+    @property
+    def missing(self) -> set[str]:
+        return self.dependent_tests - self.rerun_files
+
+
+def run_one_change(ws: Workspace, stores: Stores, logs: Path, rep: int) -> OneChange:
+    path = ws.root / ws.change_file
+    with path.open("a") as f:
+        f.write(f"\nBENCH_CHANGE_{rep} = {rep}\n")
+    deps = dependents(ws, logs / f"one-change-dependents-{rep}.log")
+    run = pants_test(ws, stores, logs / f"one-change-{rep}.log", pantsd=True)
+    all_tests = {f for lane in ws.lanes.values() for f in lane}
+    tests = {f for f in deps if f in all_tests}
+    rerun = {f for p in run.ran() for f in run.files_of(p)}
+    return OneChange(run, tests, rerun)

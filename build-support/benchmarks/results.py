@@ -1,0 +1,75 @@
+"""What a benchmark run collects: headline rows, report sections, scaling points, targets."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import bench_report as report
+import benchstats
+import workspace_gen as gen
+from harness import progress
+
+TARGETS = {
+    "P-cold": "<= 0.60 and <= B1",
+    "P-warm": "<= 0.05",
+    "P-remote": "<= 0.10, >= 95% remote",
+    "P-one-change": "reruns only dependents",
+    "slot": "<= 0.6 x serial",
+    "embedded": "<= 0.6 x serial",
+}
+
+
+SCALE_HEADLINE = ("B0", "B1", "P-cold", "P-warm")
+
+
+@dataclass
+class Results:
+    rows: list[report.Row] = field(default_factory=list)
+    sections: list[tuple[str, str]] = field(default_factory=list)
+    scale: list[report.ScalePoint] = field(default_factory=list)
+    baseline: float | None = None
+    profile: list[gen.FileProfile] = field(default_factory=list)
+    # For the "what would close it" notes of later scenarios (seconds, medians).
+    startup: float | None = None  # P-warm-local: Pants' own start-up and cache checks, no daemon
+    startup_stage: str = ""  # its largest stage, from startup_profile
+    startup_stages: dict[str, float] = field(default_factory=dict)  # goal -> median s
+    warm: float | None = None  # P-warm
+    process_overhead: float | None = None  # P-cold: mean time per test process outside its tests
+    closing: list[str] = field(default_factory=list)
+
+    def add(
+        self,
+        name: str,
+        what: str,
+        summary: benchstats.Summary | None,
+        failed: int = 0,
+        verdict: benchstats.Verdict | None = None,
+        note: str = "",
+    ) -> None:
+        """A headline row, with the scenario's target from TARGETS."""
+        self.rows.append(
+            report.Row(name, what, summary, failed, TARGETS.get(name, ""), verdict, note=note)
+        )
+
+
+NOT_MEASURED = "not measured: "
+
+
+def unmeasured(results: Results) -> list[str]:
+    """The scenarios that broke (guarded), e.g. ["modes: the server did not start"]."""
+    return [
+        f"{row.scenario}: {row.note.removeprefix(NOT_MEASURED)}"
+        for row in results.rows
+        if row.note.startswith(NOT_MEASURED)
+    ]
+
+
+def guarded(results: Results, name: str, fn: Callable[[], None]) -> None:
+    """Run a scenario group; if it breaks, say so in the table and go on with the others."""
+    try:
+        fn()
+    except (Exception, SystemExit) as error:
+        message = str(error).splitlines()[0] if str(error) else type(error).__name__
+        progress(f"{name}: not measured: {message}")
+        results.add(name, "", None, note=NOT_MEASURED + message)

@@ -1,0 +1,12 @@
+import run
+
+
+def test_quick_mode_is_one_small_workspace_once_without_the_real_suite() -> None:
+    args = run.parse_args(["--quick"])
+    assert (args.reps, args.scale_reps, args.sizes, args.no_real) == (1, 1, [12], True)
+
+
+def test_scenarios_are_a_set_of_names() -> None:
+    args = run.parse_args(["--scenarios", "cold,modes"])
+    assert args.scenarios == {"cold", "modes"}
+    assert (args.reps, args.sizes) == (3, [50, 200, 800])

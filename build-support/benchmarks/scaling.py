@@ -1,0 +1,135 @@
+"""The scaling runs: B0, B1, P-cold and P-warm on generated workspaces of each size."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+import bench_report as report
+import benchstats
+import workspace_gen as gen
+from baselines import run_b0, run_b1
+from harness import CACHE, REPO, Timed, fresh, must, progress, repeat
+from pants_runs import PantsRun, Stores, pants_test
+from results import SCALE_HEADLINE, TARGETS, Results
+from scenarios import one_change, remote, startup_profile
+from workspaces import LANES, Workspace, stop_pantsd, xdist_python
+
+from testlanes.lanes import load_lanes
+from testlanes.report.junit import find_reports, read_reports
+
+
+def scaling(args: argparse.Namespace, work: Path, results: Results, export_python: Path) -> None:
+    """B0, B1, P-cold and P-warm on generated workspaces of each size."""
+    if not results.profile:
+        raise SystemExit("no test profile: the real-suite B0 (or --profile-from) must come first")
+    lanes = load_lanes(REPO / "lanes.toml")
+    defaults = {lane: gen.lane_defaults(lanes.lane(lane)) for lane in LANES}
+    real_toml = (REPO / "pants.toml").read_text()
+    xdist = xdist_python(export_python, work / "logs-scale" / "xdist-install.log")
+    # Named caches (pex and pip downloads) persist across the scaling runs: the growth with the
+    # suite is the point here; the real suite's P-cold measures a truly empty cache.
+    named = CACHE / "named-caches"
+    for n in args.sizes:
+        scale_point(args, work, results, export_python, n, xdist, defaults, real_toml, named)
+
+
+def scale_point(
+    args: argparse.Namespace,
+    work: Path,
+    results: Results,
+    export_python: Path,
+    n: int,
+    xdist: Path,
+    defaults: Mapping[str, str],
+    real_toml: str,
+    named: Path,
+) -> None:
+    """One generated workspace of n test files: B0, B1, P-cold, P-warm."""
+    cores = os.cpu_count() or 1
+    root = work / f"synthetic-{n}"
+    logs = work / f"logs-scale-{n}"
+    plan = gen.plan_workspace(results.profile, n, seed=n, time_scale=args.time_scale)
+    mix = ", ".join(f"{k} {v}" for k, v in gen.lane_counts(results.profile, n).items())
+    progress(f"scale {n}: generating {root} ({mix})")
+    gen.write_workspace(root, gen.render_workspace(plan, defaults, real_toml), REPO)
+    ws = Workspace(
+        name=f"synthetic-{n}",
+        root=root,
+        test_root="tests",
+        pythonpath="src:tests",
+        cov_source="src",
+        change_file=gen.CHANGE_FILE,
+        real=False,
+        lanes={lane: [f.path for f in plan if f.lane == lane] for lane in LANES},
+    )
+    point = report.ScalePoint(files=n)
+    point.lower_bound = benchstats.lower_bound([f.seconds for f in plan], cores)
+    point.test_seconds = sum(f.seconds for f in plan)
+    point.seconds["B0"], _ = repeat(
+        f"scale {n}: B0", args.scale_reps, lambda r: run_b0(ws, export_python, logs, r)
+    )
+    point.seconds["B1"], _ = repeat(
+        f"scale {n}: B1",
+        args.scale_reps,
+        lambda r: run_b1(ws, xdist, logs, r, workers=cores).total,
+    )
+    stores = Stores(work / f"store-{n}", named)
+    cold_runs: list[PantsRun] = []
+
+    def cold(rep: int) -> Timed:
+        fresh(stores.store)
+        run = pants_test(ws, stores, logs / f"p-cold-{rep}.log", pantsd=False)
+        cold_runs.append(run)
+        return run.timed
+
+    point.seconds["P-cold"], _ = repeat(f"scale {n}: P-cold", args.scale_reps, cold)
+    last = cold_runs[-1]
+    point.processes = len(last.processes)
+    point.overhead_per_process = benchstats.overhead_per_process(
+        [p.seconds for p in last.ran()], [last.test_seconds_of(p) for p in last.ran()]
+    )
+    if args.quick:
+        # The real suite's start-up profile, on this workspace, so its code path stays exercised.
+        warm_local = pants_test(ws, stores, logs / "p-warm-local.log", pantsd=False).timed
+        results.startup = must(warm_local, "P-warm-local").seconds
+        startup_profile(ws, stores, logs, 1, results)
+    progress(f"scale {n}: priming pantsd (not timed)")
+    pants_test(ws, stores, logs / "p-warm-prime.log", pantsd=True)
+    point.seconds["P-warm"], _ = repeat(
+        f"scale {n}: P-warm",
+        args.scale_reps,
+        lambda r: pants_test(ws, stores, logs / f"p-warm-{r}.log", pantsd=True).timed,
+    )
+    if args.quick:
+        # Quick mode has no real suite: its headline is this workspace, and the one-change
+        # and remote scenarios run here so their code paths stay exercised.
+        results.baseline = point.seconds["B0"].median
+        for name in SCALE_HEADLINE:
+            results.rows.append(
+                report.Row(
+                    name,
+                    f"synthetic workspace, {n} files",
+                    point.seconds[name],
+                    0,
+                    TARGETS.get(name, ""),
+                )
+            )
+        one_change(ws, stores, logs, args.reps, results, results.baseline)
+        remote(ws, work, logs, args.reps, results, results.baseline, named=named)
+    stop_pantsd(root)
+    fresh(stores.store)
+    results.scale.append(point)
+
+
+QUICK_NOMINAL_S = 0.05
+
+
+def profile_from_reports(reports: Path, lanes: dict[str, list[str]]) -> list[gen.FileProfile]:
+    lane_of = {
+        f: lane for lane, files in lanes.items() for f in files if f.startswith("backend/tests/")
+    }
+    tests = [(result.file, result.seconds) for result in read_reports(find_reports(reports))]
+    return gen.profile_from_tests(tests, lane_of)

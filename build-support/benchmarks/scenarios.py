@@ -1,0 +1,272 @@
+"""The Pants scenarios after the cold and warm runs: start-up profile, one change, modes, remote."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import signal
+from pathlib import Path
+
+import bench_report as report
+import benchstats
+from analysis import STARTUP_TITLE, Stage, mode_closing, pants_breakdown, startup_section
+from harness import Timed, fresh, must, progress, repeat, timed
+from pants_runs import OneChange, PantsRun, Stores, pants_env, pants_test, run_one_change
+from results import TARGETS, Results
+from servers import SharedPostgres, remote_env, start_buildgrid
+from workspaces import Workspace, checkout
+
+# What `./pants ... test ::` with everything cached does before and around its test processes,
+# as goals that stop at successive stages; each row adds to the one above it.
+STARTUP_STAGES = (
+    (
+        "--version",
+        "Python start, Pants' imports and options; the rule graph solved twice (Pants 2.17 "
+        "builds one of the Python backend to resolve plugins, then the full one)",
+        ("--version",),
+    ),
+    ("list ::", "+ rule graph, every BUILD file parsed, target addresses", ("list", "::")),
+    ("dependencies ::", "+ dependency inference for every file (cached)", ("dependencies", "::")),
+)
+
+
+def startup_profile(ws: Workspace, stores: Stores, logs: Path, reps: int, results: Results) -> None:
+    """Time the start-up stages without a daemon; add the section, keep the stage medians.
+
+    Needs results.startup: the median of `test ::` with everything cached locally, no pantsd."""
+    assert results.startup is not None
+    stages = []
+    for label, what, goal in STARTUP_STAGES:
+        cmd = ["./pants", "--no-pantsd", *stores.args(), *goal]
+        log_name = "startup-" + re.sub(r"\W+", "-", label).strip("-")
+        summary, failed = repeat(
+            f"start-up profile: ./pants --no-pantsd {label}",
+            reps,
+            lambda rep, cmd=cmd, name=log_name: timed(
+                cmd, cwd=ws.root, env=pants_env(ws), log=logs / f"{name}-{rep}.log"
+            ),
+        )
+        stages.append(Stage(label, what, summary.median, failed))
+        results.startup_stages[label] = summary.median
+    section, results.startup_stage = startup_section(stages, results.startup, reps)
+    results.sections.append((STARTUP_TITLE, section))
+
+
+def one_change(
+    ws: Workspace, stores: Stores, logs: Path, reps: int, results: Results, b0: float
+) -> None:
+    original = (ws.root / ws.change_file).read_text()
+    changes: list[OneChange] = []
+
+    def once(rep: int) -> Timed:
+        change = run_one_change(ws, stores, logs, rep)
+        changes.append(change)
+        return change.run.timed
+
+    try:
+        s, failed = repeat(f"P-one-change ({ws.change_file})", reps, once)
+    finally:
+        (ws.root / ws.change_file).write_text(original)
+    last = changes[-1]
+    exact = all(not c.extra and not c.missing for c in changes)
+    detail = (
+        f"{len(last.dependent_tests)} test files depend on it; {len(last.run.ran())} of "
+        f"{len(last.run.processes)} test processes reran, holding {len(last.rerun_files)} files"
+    )
+    if last.extra:
+        detail += f" ({len(last.extra)} not dependent, rerun because batched with a dependent)"
+    if last.missing:
+        detail += f"; {len(last.missing)} dependents came from cache"
+    verdict = benchstats.Verdict(exact, ("met: " if exact else "missed: ") + detail)
+    results.rows.append(
+        report.Row(
+            "P-one-change",
+            f"one line added to {ws.change_file}",
+            s,
+            failed,
+            TARGETS["P-one-change"],
+            verdict,
+        )
+    )
+    body = [detail + ".", "", "Rerun processes:", ""]
+    body += [f"- `{p.first_address}` ({p.files} files, {p.seconds:.2f} s)" for p in last.run.ran()]
+    if last.extra:
+        body += ["", "Rerun but not dependent: " + ", ".join(f"`{f}`" for f in sorted(last.extra))]
+        per_process = (
+            f"about {results.process_overhead:.1f} s"
+            if results.process_overhead is not None
+            else "the start-up"
+        )
+        results.closing.append(
+            f"**P-one-change.** {len(last.extra)} files reran only because they share a batch "
+            f"with a dependent: Pants caches a batch's result as one. What would close it: "
+            f"smaller batches (more `batch_compatibility_tag`s, or a smaller `[test].batch_size`), "
+            f"each extra test process costing {per_process} of start-up (P-cold) in every run "
+            f"that executes it: the trade this repo makes for P-cold."
+        )
+    results.sections.append((f"P-one-change ({ws.name}): what reran", "\n".join(body)))
+
+
+def modes(
+    args: argparse.Namespace,
+    ws: Workspace,
+    stores: Stores,
+    logs: Path,
+    reps: int,
+    results: Results,
+    export_python: Path,
+) -> None:
+    targets = [args.modes_target] if args.modes_target else ["::"]
+    flags = ["--tag=integration"]
+    progress("modes: starting a shared PostgreSQL server (embedded_postgres.EmbeddedPostgres)")
+    server = SharedPostgres(export_python, ws)
+    major = server.version.split(".")[0]
+    settings = {
+        "serial": {
+            "TEST_POSTGRES_URL": server.url,
+            "TEST_ISOLATION": "serial",
+            "TEST_POSTGRES_VERSION": major,
+        },
+        "slot": {
+            "TEST_POSTGRES_URL": server.url,
+            "TEST_ISOLATION": "slot",
+            "TEST_POSTGRES_VERSION": major,
+        },
+        "embedded": {},
+    }
+    summaries: dict[str, benchstats.Summary] = {}
+    last: dict[str, PantsRun] = {}
+    try:
+        progress("modes: priming pantsd and the local store (not timed)")
+        pants_test(ws, stores, logs / "mode-prime.log", pantsd=True, targets=[*flags, *targets])
+        for mode, env in settings.items():
+
+            def once(rep: int, mode: str = mode, env: dict[str, str] = env) -> Timed:
+                run = pants_test(
+                    ws,
+                    stores,
+                    logs / f"mode-{mode}-{rep}.log",
+                    pantsd=True,
+                    targets=[*flags, *targets],
+                    extra_args=["--test-force"],
+                    env_extra=env,
+                )
+                last[mode] = run
+                return run.timed
+
+            summaries[mode], failed = repeat(f"integration lane, {mode} mode", reps, once)
+            what = f"integration lane ({' '.join(targets)}), {mode} mode, pantsd warm, --test-force"
+            verdict = None
+            if mode != "serial":
+                verdict = benchstats.at_most(
+                    summaries[mode].median / summaries["serial"].median, 0.6, unit=" x serial"
+                )
+            results.rows.append(
+                report.Row(mode, what, summaries[mode], failed, TARGETS.get(mode, ""), verdict)
+            )
+            if verdict is not None and not verdict.met:
+                results.closing.append(
+                    mode_closing(mode, last[mode], summaries[mode].median, summaries["serial"])
+                )
+    finally:
+        server.close()
+    cores = os.cpu_count() or 1
+    results.sections.append(
+        (
+            "Integration lane by isolation mode: where the time goes",
+            "\n\n".join(
+                pants_breakdown(f"{m} mode", last[m], summaries[m].median, cores) for m in last
+            ),
+        )
+    )
+
+
+def remote(
+    ws: Workspace,
+    work: Path,
+    logs: Path,
+    reps: int,
+    results: Results,
+    b0: float,
+    named: Path | None = None,
+) -> None:
+    """named: a named-caches dir to reuse (quick mode); by default every run gets an empty one."""
+    server = start_buildgrid(work / "buildgrid", logs / "buildgrid-start.log")
+    try:
+        progress(
+            "P-remote: filling the remote cache from checkout A (fresh local caches, not timed)"
+        )
+        fill = Stores(work / "store-fill", named or work / "named-fill")
+        fresh(ws.pg_cache)
+        run = pants_test(
+            ws, fill, logs / "p-remote-fill.log", pantsd=False, env_extra=remote_env(server, True)
+        )
+        must(run.timed, "filling the remote cache")
+        runs: list[PantsRun] = []
+
+        def once(rep: int) -> Timed:
+            clone = work / f"remote-clone-{rep}"
+            if ws.real:
+                shutil.rmtree(clone, ignore_errors=True)
+                checkout(clone, source=ws.root)
+            else:
+                shutil.copytree(
+                    ws.root, clone, ignore=shutil.ignore_patterns(".pants.d", ".pids", "dist")
+                )
+            stores = Stores(work / f"store-remote-{rep}", named or work / f"named-remote-{rep}")
+            fresh(ws.pg_cache)
+            run = pants_test(
+                ws,
+                stores,
+                logs / f"p-remote-{rep}.log",
+                pantsd=False,
+                cwd=clone,
+                env_extra=remote_env(server, False),
+            )
+            runs.append(run)
+            shutil.rmtree(clone, ignore_errors=True)
+            fresh(stores.store)
+            if named is None:
+                fresh(stores.named)
+            return run.timed
+
+        s, failed = repeat(
+            "P-remote (fresh clone, empty local caches, warm remote cache)", reps, once
+        )
+    finally:
+        os.kill(server.pid, signal.SIGTERM)
+    fraction = min(r.remote_fraction for r in runs)
+    ratio_verdict = benchstats.at_most(s.median / b0, 0.10)
+    hits = benchstats.at_least(100 * fraction, 95.0, unit="%")
+    verdict = benchstats.Verdict(
+        ratio_verdict.met and hits.met, f"time {ratio_verdict.text}; remote hits {hits.text}"
+    )
+    results.rows.append(
+        report.Row(
+            "P-remote",
+            "fresh clone, empty local caches, warm BuildGrid cache",
+            s,
+            failed,
+            TARGETS["P-remote"],
+            verdict,
+        )
+    )
+    if not ratio_verdict.met and results.startup is not None:
+        warm = f"{results.warm:.1f} s" if results.warm is not None else "about a second"
+        results.closing.append(
+            f"**P-remote.** {100 * fraction:.0f}% of test results came from the remote cache, so "
+            f"the time is Pants itself: starting without a daemon and checking its caches takes "
+            f"{results.startup:.1f} s even with everything cached locally (P-warm-local"
+            f"{'; ' + results.startup_stage if results.startup_stage else ''}) = "
+            f"{results.startup / b0:.2f} x B0, above the 0.10 target on its own. What would close "
+            f"it: a Pants already running (pantsd, P-warm: {warm}), which a fresh CI runner does "
+            f"not have, or a faster-starting Pants than 2.17 (the newest the package index serves)."
+        )
+    results.sections.append(
+        (
+            "P-remote: where the time goes",
+            pants_breakdown("P-remote", runs[-1], s.median, os.cpu_count() or 1),
+        )
+    )

@@ -1,0 +1,190 @@
+"""The trees a scenario runs in: checkouts of this repository and generated workspaces."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import workspace_gen as gen
+from harness import CACHE, REPO, capture, clean_env, must, progress, timed
+
+# pytest-xdist is not in the resolve: B1 gets it from a venv of ours layered on the export.
+XDIST_VENV = CACHE / "xdist-venv"
+
+
+XDIST_REQUIREMENTS = ("pytest-xdist>=3.6,<4", "execnet>=2.1,<3")
+
+
+LANES = gen.LANES
+
+
+@dataclass
+class Workspace:
+    """A tree Pants and pytest run in: a checkout of this repo, or a generated one."""
+
+    name: str
+    root: Path
+    test_root: str  # tests outside it (plugins, build-support) are Pants-only
+    pythonpath: str
+    cov_source: str
+    change_file: str
+    real: bool
+    lanes: dict[str, list[str]] = field(default_factory=dict)  # lane -> test files
+    pg_cache: Path | None = None
+    lock_dir: Path | None = None
+
+    def files(self, *lanes: str) -> list[str]:
+        return [f for lane in (lanes or LANES) for f in self.lanes.get(lane, [])]
+
+
+def checkout(dest: Path, source: Path = REPO) -> None:
+    """A git clone of source plus its working tree's uncommitted changes (none in CI).
+
+    The P-remote clones copy checkout A, not this working tree: files edited here while the
+    harness runs would otherwise change cache keys between the two checkouts.
+    """
+    subprocess.run(["git", "clone", "-q", str(source), str(dest)], check=True)
+    changed = capture(
+        ["git", "diff", "--name-only", "--diff-filter=d", "HEAD"], cwd=source
+    ).splitlines()
+    untracked = capture(
+        ["git", "ls-files", "--others", "--exclude-standard"], cwd=source
+    ).splitlines()
+    for rel in changed + untracked:
+        if rel and (source / rel).is_file():
+            (dest / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source / rel, dest / rel)
+    for rel in capture(
+        ["git", "diff", "--name-only", "--diff-filter=D", "HEAD"], cwd=source
+    ).splitlines():
+        (dest / rel).unlink(missing_ok=True)
+
+
+def lane_files(root: Path, logs: Path) -> dict[str, list[str]]:
+    """Test files per lane, from the lane tags Pants sees (the BUILD files are the truth)."""
+    lanes: dict[str, list[str]] = {}
+    for lane in LANES:
+        result = must(
+            timed(
+                [
+                    "./pants",
+                    "--pantsd",
+                    f"--tag={lane}",
+                    "--filter-target-type=python_test",
+                    "list",
+                    "::",
+                ],
+                cwd=root,
+                env=clean_env(),
+                log=logs / f"list-{lane}.log",
+            ),
+            f"pants list ({lane})",
+        )
+        lanes[lane] = sorted(
+            {
+                line.split(":", 1)[0]
+                for line in result.text().splitlines()[1:]
+                if line.endswith((".py", ".py:tests")) or ".py:" in line
+            }
+        )
+    return lanes
+
+
+def export_resolve(root: Path, log: Path) -> Path:
+    must(
+        timed(
+            ["./pants", "--pantsd", "export", "--resolve=python-default"],
+            cwd=root,
+            env=clean_env(),
+            log=log,
+        ),
+        "pants export",
+    )
+    found = sorted((root / "dist/export/python/virtualenvs/python-default").glob("*/bin/python"))
+    if not found:
+        raise SystemExit(f"pants export left no interpreter; see {log}")
+    return found[-1]
+
+
+def xdist_python(export_python: Path, log: Path) -> Path:
+    """A venv of ours that sees the exported resolve (a .pth file) plus pytest-xdist."""
+    python = XDIST_VENV / "bin" / "python"
+    ready = XDIST_VENV / ".ready"
+    wanted = "\n".join(XDIST_REQUIREMENTS)
+    if not ready.exists() or ready.read_text() != wanted:
+        progress(f"creating {XDIST_VENV} with {', '.join(XDIST_REQUIREMENTS)}")
+        shutil.rmtree(XDIST_VENV, ignore_errors=True)
+        subprocess.run([str(export_python), "-m", "venv", str(XDIST_VENV)], check=True)
+        must(
+            timed(
+                [
+                    str(python),
+                    "-m",
+                    "pip",
+                    "install",
+                    "--no-deps",
+                    "--disable-pip-version-check",
+                    *XDIST_REQUIREMENTS,
+                ],
+                cwd=CACHE,
+                env=clean_env(),
+                log=log,
+            ),
+            "installing pytest-xdist",
+        )
+        ready.write_text(wanted)
+    export_site = capture(
+        [str(export_python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"]
+    )
+    own_site = capture(
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"]
+    )
+    (Path(own_site) / "catalog_bench_export.pth").write_text(export_site + "\n")
+    return python
+
+
+def stop_pantsd(root: Path) -> None:
+    """Stop the daemon this harness started in root (its pid file, checked to be a pantsd)."""
+    for pid_file in root.glob(".pids/*/pantsd/pid"):
+        try:
+            pid = int(pid_file.read_text().strip())
+            if b"pantsd" in Path(f"/proc/{pid}/cmdline").read_bytes():
+                os.kill(pid, signal.SIGTERM)
+        except (ValueError, OSError):
+            pass
+
+
+def scenario_env(
+    ws: Workspace, pg_cache: Path | None = None, **extra: str | None
+) -> dict[str, str]:
+    return clean_env(
+        PYTHONPATH=ws.pythonpath,
+        TEST_CACHE_DIR=str(pg_cache) if pg_cache else None,
+        TEST_LOCK_DIR=str(ws.lock_dir) if ws.lock_dir else None,
+        **extra,
+    )
+
+
+def real_workspace(
+    root: Path, work: Path, lanes: dict[str, list[str]], change_file: str
+) -> Workspace:
+    """A checkout of this repository: its backend tests are what B0 and B1 run."""
+    return Workspace(
+        name="real",
+        root=root,
+        test_root="backend/tests",
+        pythonpath="backend/src:backend/tests",
+        cov_source="backend/src",
+        change_file=change_file,
+        real=True,
+        lanes={
+            lane: [f for f in files if f.startswith("backend/tests/")]
+            for lane, files in lanes.items()
+        },
+        pg_cache=work / "pg-template-cache",
+        lock_dir=work / "locks",
+    )
