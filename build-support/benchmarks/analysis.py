@@ -147,3 +147,19 @@ def startup_section(stages: Sequence[Stage], test_seconds: float, reps: int) -> 
     see = STARTUP_TITLE.split(":")[0]
     phrase = f"the largest stage is `{largest[0]}` (+{largest[1]:.1f} s; see '{see}')"
     return text, phrase
+
+
+def remote_closing(run: PantsRun, wall: float, version: float | None, b0: float) -> str:
+    """Where P-remote's time goes beyond Pants' own start-up, when that misses 0.05 x B0."""
+    ran = run.ran()
+    start = f"{version:.1f} s of it is Pants starting (`--version`); " if version else ""
+    rest = wall - (version or 0.0)
+    return (
+        f"**P-remote.** {100 * run.remote_fraction:.0f}% of the test results came from the remote "
+        f"cache; the run took {wall:.1f} s: {start}the remaining {rest:.1f} s = "
+        f"{rest / b0:.2f} x B0 are the rule graph, reading every BUILD file, dependency "
+        f"inference, cache look-ups and downloads, {len(ran)} test processes that ran anyway "
+        f"({sum(p.seconds for p in ran):.1f} s), and the coverage report. What would close it: "
+        f"a daemon (P-warm), fewer, larger cache entries (fewer batches), or a Pants newer than "
+        f"2.17 (the newest the package index serves)."
+    )

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import shlex
+import shutil
 import subprocess
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from harness import Timed, fresh, timed
+from harness import CACHE, Timed, capture, clean_env, fresh, timed
 from workspaces import Workspace, scenario_env
+
+# pip's cache, warm as a CI job restores it; kept apart from the user's own.
+PIP_CACHE = CACHE / "pip-cache"
 
 GATE = 80
 
@@ -107,3 +112,32 @@ def run_b1(ws: Workspace, xdist: Path, logs: Path, rep: int, workers: int) -> B1
     combine = time.monotonic() - combine_start
     total = Timed(time.monotonic() - start, rc or combined.rc or gate.rc, gate.log)
     return B1Run(total, ends.get("fast", 0.0), ends.get("integration", 0.0), combine)
+
+
+def frozen_requirements(export_python: Path, dest: Path, extra: Sequence[str] = ()) -> Path:
+    """What a CI job for the plain suite installs: the exported resolve's pins, plus extra lines."""
+    frozen = capture([str(export_python), "-m", "pip", "freeze", "--exclude-editable"])
+    dest.write_text("\n".join([*frozen.splitlines(), *extra]) + "\n")
+    return dest
+
+
+def ci_venv(requirements: Path, venv: Path, log: Path) -> Timed:
+    """A CI job's venv: made on the runner and installed from pins, pip's cache warm."""
+    shutil.rmtree(venv, ignore_errors=True)
+    script = (
+        f"python3.11 -m venv {shlex.quote(str(venv))} && "
+        f"{shlex.quote(str(venv / 'bin' / 'pip'))} install --quiet --no-deps "
+        f"-r {shlex.quote(str(requirements))}"
+    )
+    env = clean_env(PIP_CACHE_DIR=str(PIP_CACHE))
+    return timed(["bash", "-c", script], cwd=venv.parent, env=env, log=log)
+
+
+def with_ci_venv(requirements: Path, venv: Path, log: Path, run: Callable[[Path], Timed]) -> Timed:
+    """B0-ci / B1-ci: the venv's creation and the run, timed as one (a CI job pays both)."""
+    made = ci_venv(requirements, venv, log)
+    if not made.ok:
+        return made
+    result = run(venv / "bin" / "python")
+    shutil.rmtree(venv, ignore_errors=True)
+    return Timed(made.seconds + result.seconds, result.rc, result.log)

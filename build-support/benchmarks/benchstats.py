@@ -96,3 +96,12 @@ def balanced_wall(process_seconds: Sequence[float], cores: int, wall: float) -> 
         return wall
     outside = max(0.0, wall - max(process_seconds))
     return outside + sum(process_seconds) / cores
+
+
+def percentile(values: Sequence[float], q: float) -> float:
+    """The nearest-rank q-th percentile (0 < q <= 100): a value that was measured, never a blend."""
+    if not values:
+        raise ValueError("no values")
+    ordered = sorted(values)
+    rank = max(1, -(-len(ordered) * q // 100))  # ceil without floats' rounding
+    return ordered[int(rank) - 1]

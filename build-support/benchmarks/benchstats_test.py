@@ -81,3 +81,8 @@ def test_balanced_wall_keeps_what_ran_outside_the_longest_process() -> None:
 
 def test_balanced_wall_of_no_processes_is_the_wall() -> None:
     assert benchstats.balanced_wall([], 2, wall=7.5) == 7.5
+
+
+def test_percentile_is_a_measured_value_by_nearest_rank() -> None:
+    values = [5.0, 1.0, 4.0, 2.0, 3.0]
+    assert [benchstats.percentile(values, q) for q in (20, 50, 90, 100)] == [1.0, 3.0, 5.0, 5.0]

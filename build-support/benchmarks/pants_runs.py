@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import shutil
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from harness import Timed, clean_env, must, timed
-from workspaces import Workspace, scenario_env
+from harness import Timed, clean_env, fresh, must, timed
+from workspaces import Workspace, checkout, scenario_env
 
 from testlanes.report.console import REMOTE, ProcessResult, parse_console
 from testlanes.report.junit import find_reports, read_report
@@ -29,6 +30,10 @@ class PantsRun:
 
     def ran(self) -> list[ProcessResult]:
         return [p for p in self.processes if not p.cached]
+
+    def rerun_files(self) -> set[str]:
+        """Every test file of every process that ran (a batch reruns as a whole)."""
+        return {f for p in self.ran() for f in self.files_of(p)}
 
     def files_of(self, process: ProcessResult) -> frozenset[str]:
         first = process.first_address.split(":", 1)[0]
@@ -87,17 +92,56 @@ def pants_test(
     return PantsRun(result, parse_console(text), read_junit(root / "dist/test/reports"), stats)
 
 
-def dependents(ws: Workspace, log: Path) -> set[str]:
+def dependent_tests(ws: Workspace, file: str, log: Path) -> set[str]:
+    """The test files that depend on file, transitively (`pants dependents`, pantsd in ws)."""
     result = must(
         timed(
-            ["./pants", "--pantsd", "dependents", "--transitive", ws.change_file],
+            ["./pants", "--pantsd", "dependents", "--transitive", file],
             cwd=ws.root,
             env=clean_env(),
             log=log,
         ),
         "pants dependents",
     )
-    return {line.split(":", 1)[0] for line in result.text().splitlines()[1:] if line.strip()}
+    addresses = {line.split(":", 1)[0] for line in result.text().splitlines()[1:] if line.strip()}
+    return addresses & ws.all_tests
+
+
+def clone_run(
+    ws: Workspace,
+    work: Path,
+    named: Path,
+    log: Path,
+    *,
+    extra_args: Sequence[str] = (),
+    env_extra: Mapping[str, str] | None = None,
+    prepare: Callable[[Path], None] | None = None,
+) -> PantsRun:
+    """`pants test ::` as a CI runner does it: a fresh clone of ws (prepared, e.g. a commit on
+    top), the given named caches, an empty local store, no daemon."""
+    clone = work / f"clone-{log.stem}"
+    shutil.rmtree(clone, ignore_errors=True)
+    if ws.real:
+        checkout(clone, source=ws.root)
+    else:
+        shutil.copytree(ws.root, clone, ignore=shutil.ignore_patterns(".pants.d", ".pids", "dist"))
+    if prepare is not None:
+        prepare(clone)
+    stores = Stores(work / f"store-{log.stem}", named)
+    fresh(stores.store), fresh(ws.pg_cache)
+    try:
+        return pants_test(
+            ws,
+            stores,
+            log,
+            pantsd=False,
+            cwd=clone,
+            extra_args=extra_args,
+            env_extra=env_extra,
+        )
+    finally:
+        shutil.rmtree(clone, ignore_errors=True)
+        fresh(stores.store)
 
 
 @dataclass
@@ -119,9 +163,6 @@ def run_one_change(ws: Workspace, stores: Stores, logs: Path, rep: int) -> OneCh
     path = ws.root / ws.change_file
     with path.open("a") as f:
         f.write(f"\nBENCH_CHANGE_{rep} = {rep}\n")
-    deps = dependents(ws, logs / f"one-change-dependents-{rep}.log")
+    tests = dependent_tests(ws, ws.change_file, logs / f"one-change-dependents-{rep}.log")
     run = pants_test(ws, stores, logs / f"one-change-{rep}.log", pantsd=True)
-    all_tests = {f for lane in ws.lanes.values() for f in lane}
-    tests = {f for f in deps if f in all_tests}
-    rerun = {f for p in run.ran() for f in run.files_of(p)}
-    return OneChange(run, tests, rerun)
+    return OneChange(run, tests, run.rerun_files())

@@ -4,16 +4,22 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import bench_report as report
 import benchstats
 import workspace_gen as gen
 from harness import progress
 
+if TYPE_CHECKING:
+    from replay import Replay
+
 TARGETS = {
-    "P-cold": "<= 0.60 and <= B1",
+    "P-cold": "<= B0-ci",
+    "P-ci": "<= B1-ci",
     "P-warm": "<= 0.05",
-    "P-remote": "<= 0.10, >= 95% remote",
+    "P-remote": "beyond start-up <= 0.05, >= 95% remote",
+    "replay": "median <= 0.25, p90 <= 0.5, precision >= 0.8",
     "P-one-change": "reruns only dependents",
     "slot": "<= 0.6 x serial",
     "embedded": "<= 0.6 x serial",
@@ -37,6 +43,7 @@ class Results:
     warm: float | None = None  # P-warm
     process_overhead: float | None = None  # P-cold: mean time per test process outside its tests
     closing: list[str] = field(default_factory=list)
+    replays: list[Replay] = field(default_factory=list)  # the pull-request replay, for its chart
 
     def add(
         self,

@@ -9,12 +9,16 @@ Runs everything in throwaway checkouts under a temp directory (never in this wor
   B0          plain serial pytest over every backend test with --cov and the 80% gate
   B1          pytest-xdist lane (unit+contract) and serial integration lane side by side,
               then `coverage combine` and the gate
+  B0-ci/B1-ci the same, their venv created from a warm pip cache inside the timed run (a CI job)
   P-cold      `PANTS_CONFIG_FILES=pants.ci.toml ./pants test ::`, empty local store, empty named
               caches, empty template-cluster cache, no pantsd
+  P-ci        a fresh clone with the caches pr.yml restores (launcher, named caches), empty local
+              store, no remote cache, no pantsd; levers: P-ci with one option flipped each
   P-warm      the same again, nothing changed, pantsd warm (memoized); also without pantsd
               (cached locally)
   P-remote    a fresh clone, empty local caches, remote cache (BuildGrid) filled by another clone
   P-one-change  one leaf module changed: what reran vs `./pants dependents --transitive`
+  replay      the pull-request replay: one-line changes to ~20 files, each run as a PR (replay.py)
   modes       the integration lane alone in serial, slot and embedded modes
 
 and the scaling runs (B0, B1, P-cold, P-warm) on generated workspaces (workspace_gen.py).
@@ -43,7 +47,9 @@ sys.path[:0] = [str(HERE), str(HERE.parents[1] / "orchestration" / "src")]
 
 import bench_report as report  # noqa: E402
 import readme_headline  # noqa: E402
+import replay_report  # noqa: E402
 import workspace_gen as gen  # noqa: E402
+from ci_rows import LEVERS  # noqa: E402
 from harness import (  # noqa: E402
     CACHE,
     REPO,
@@ -54,6 +60,7 @@ from harness import (  # noqa: E402
 )
 from pants_runs import Stores  # noqa: E402
 from real_suite import real_suite  # noqa: E402
+from replay import REAL_FILES  # noqa: E402
 from results import Results, guarded, unmeasured  # noqa: E402
 from scaling import QUICK_NOMINAL_S, profile_from_reports, scaling  # noqa: E402
 from scenarios import modes  # noqa: E402
@@ -88,8 +95,18 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     )
     parser.add_argument(
         "--scenarios",
-        default="cold,one-change,modes,remote",
+        default="cold,ci,one-change,modes,remote,replay",
         help="real-suite scenarios after B0 and B1 (comma-separated)",
+    )
+    parser.add_argument(
+        "--levers",
+        default=",".join(lever.name for lever in LEVERS),
+        help="P-ci again with each of these options flipped (comma-separated; '' for none)",
+    )
+    parser.add_argument(
+        "--replay-files",
+        default=",".join(REAL_FILES),
+        help="files the pull-request replay changes, one run each (comma-separated)",
     )
     parser.add_argument("--no-real", action="store_true", help="skip the real suite")
     parser.add_argument("--no-scale", action="store_true", help="skip the scaling runs")
@@ -103,7 +120,13 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
         args.sizes = [12]
         args.time_scale = 0.05
         args.no_real = True
+        args.levers = "entire-lockfile"
     args.scenarios = set(args.scenarios.split(","))
+    args.levers = [name for name in args.levers.split(",") if name]
+    args.replay_files = [name for name in args.replay_files.split(",") if name]
+    unknown = set(args.levers) - {lever.name for lever in LEVERS}
+    if unknown:
+        parser.error(f"unknown levers {sorted(unknown)}; known: {[lv.name for lv in LEVERS]}")
     return args
 
 
@@ -213,7 +236,11 @@ def write_outputs(
             chart="benchmarks.png",
         )
     )
-    progress(f"wrote {out / 'benchmarks.md'} and {out / 'benchmarks.png'}")
+    if results.replays and results.baseline:
+        replay_report.write_replay_chart(
+            out / replay_report.CHART, results.replays, results.baseline
+        )
+    progress(f"wrote {out / 'benchmarks.md'} and the charts")
 
 
 def main(argv: Sequence[str]) -> int:

@@ -1,3 +1,4 @@
+import pytest
 import run
 
 
@@ -10,3 +11,14 @@ def test_scenarios_are_a_set_of_names() -> None:
     args = run.parse_args(["--scenarios", "cold,modes"])
     assert args.scenarios == {"cold", "modes"}
     assert (args.reps, args.sizes) == (3, [50, 200, 800])
+
+
+def test_quick_mode_flips_one_lever_and_known_levers_are_checked() -> None:
+    assert run.parse_args(["--quick"]).levers == ["entire-lockfile"]
+    assert run.parse_args(["--levers", ""]).levers == []
+
+
+def test_an_unknown_lever_is_refused_naming_the_known_ones(capsys) -> None:
+    with pytest.raises(SystemExit):
+        run.parse_args(["--levers", "faster"])
+    assert "unknown levers ['faster']" in capsys.readouterr().err

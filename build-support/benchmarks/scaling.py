@@ -11,10 +11,11 @@ import bench_report as report
 import benchstats
 import workspace_gen as gen
 from baselines import run_b0, run_b1
+from ci_rows import ColdCi, ci_baselines
 from harness import CACHE, REPO, Timed, fresh, must, progress, repeat
 from pants_runs import PantsRun, Stores, pants_test
-from results import SCALE_HEADLINE, TARGETS, Results
-from scenarios import one_change, remote, startup_profile
+from results import SCALE_HEADLINE, Results
+from scenarios import filled_remote_cache, one_change, remote, replay, startup_profile
 from workspaces import LANES, Workspace, stop_pantsd, xdist_python
 
 from testlanes.lanes import load_lanes
@@ -64,6 +65,7 @@ def scale_point(
         change_file=gen.CHANGE_FILE,
         real=False,
         lanes={lane: [f.path for f in plan if f.lane == lane] for lane in LANES},
+        all_tests=frozenset(f.path for f in plan),
     )
     point = report.ScalePoint(files=n)
     point.lower_bound = benchstats.lower_bound([f.seconds for f in plan], cores)
@@ -104,27 +106,40 @@ def scale_point(
         lambda r: pants_test(ws, stores, logs / f"p-warm-{r}.log", pantsd=True).timed,
     )
     if args.quick:
-        # Quick mode has no real suite: its headline is this workspace, and the one-change
-        # and remote scenarios run here so their code paths stay exercised.
-        results.baseline = point.seconds["B0"].median
-        for name in SCALE_HEADLINE:
-            results.rows.append(
-                report.Row(
-                    name,
-                    f"synthetic workspace, {n} files",
-                    point.seconds[name],
-                    0,
-                    TARGETS.get(name, ""),
-                )
-            )
-        one_change(ws, stores, logs, args.reps, results, results.baseline)
-        remote(ws, work, logs, args.reps, results, results.baseline, named=named)
+        quick_scenarios(args, ws, stores, work, logs, results, export_python, point)
     stop_pantsd(root)
     fresh(stores.store)
     results.scale.append(point)
 
 
 QUICK_NOMINAL_S = 0.05
+
+
+def quick_scenarios(
+    args: argparse.Namespace,
+    ws: Workspace,
+    stores: Stores,
+    work: Path,
+    logs: Path,
+    results: Results,
+    export_python: Path,
+    point: report.ScalePoint,
+) -> None:
+    """Quick mode has no real suite: its headline is this workspace, and every other scenario
+    runs here once, on the smallest scale, so its code path stays exercised."""
+    b0 = results.baseline = point.seconds["B0"].median
+    for name in SCALE_HEADLINE:
+        results.add(name, f"synthetic workspace, {point.files} files", point.seconds[name])
+    one_change(ws, stores, logs, args.reps, results, b0)
+    cores = os.cpu_count() or 1
+    _, b1ci = ci_baselines(ws, export_python, work, logs, args.reps, cores, results)
+    cold_ci = ColdCi(ws, work, stores.named, logs, args.reps)
+    cold_ci.levers(results, cold_ci.row(results, b1ci), args.levers)
+    with filled_remote_cache(ws, work, logs, stores.named) as server:
+        remote(ws, work, logs, args.reps, results, b0, server, named=stores.named)
+        # The leaf every other module imports, and a test file nothing imports.
+        files = [ws.change_file, ws.files("unit")[0]]
+        replay(ws, work, logs, results, b0, server, stores.named, files)
 
 
 def profile_from_reports(reports: Path, lanes: dict[str, list[str]]) -> list[gen.FileProfile]:

@@ -33,7 +33,9 @@ class Workspace:
     cov_source: str
     change_file: str
     real: bool
-    lanes: dict[str, list[str]] = field(default_factory=dict)  # lane -> test files
+    lanes: dict[str, list[str]] = field(default_factory=dict)  # lane -> test files pytest runs
+    # Every test file Pants runs (the build's own tests too): what a change can make rerun.
+    all_tests: frozenset[str] = frozenset()
     pg_cache: Path | None = None
     lock_dir: Path | None = None
 
@@ -185,6 +187,7 @@ def real_workspace(
             lane: [f for f in files if f.startswith("backend/tests/")]
             for lane, files in lanes.items()
         },
+        all_tests=frozenset(f for files in lanes.values() for f in files),
         pg_cache=work / "pg-template-cache",
         lock_dir=work / "locks",
     )

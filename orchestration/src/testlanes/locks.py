@@ -21,6 +21,8 @@ from urllib.parse import urlsplit
 
 from filelock import FileLock, Timeout
 
+from embedded_postgres.host import pid_alive
+
 # Re-announce the wait this often, so a long wait shows progress and a changed holder.
 _ANNOUNCE_EVERY = 30.0
 
@@ -49,20 +51,10 @@ def _describe_holder(holder_path: Path) -> str:
     except (OSError, ValueError):
         return "holder unknown"
     pid = info.get("pid")
-    alive = info.get("host") != socket.gethostname() or _pid_alive(int(pid))
+    alive = info.get("host") != socket.gethostname() or pid_alive(int(pid))
     state = "" if alive else ", no longer running: its lock is about to be released"
     host, since, cmd = info.get("host"), info.get("since"), info.get("cmd")
     return f"held by pid {pid} on {host} since {since}{state}: {cmd}"
-
-
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 class ServiceLock:

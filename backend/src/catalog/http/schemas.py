@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Self
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from catalog.domain.models import Collection, Document, Tag, Workspace
 from catalog.services.bulk_import import ImportReport, LineStatus
 from catalog.services.search import SearchResult
 
 
 class _Out(BaseModel):
     model_config = ConfigDict(from_attributes=True)
+
+    @classmethod
+    def of(cls, entity: object) -> Self:
+        """The response for a domain object (read by attribute)."""
+        return cls.model_validate(entity)
 
 
 class WorkspaceOut(_Out):
@@ -22,10 +27,6 @@ class WorkspaceOut(_Out):
     description: str
     created_at: datetime
     updated_at: datetime
-
-    @classmethod
-    def of(cls, workspace: Workspace) -> WorkspaceOut:
-        return cls.model_validate(workspace)
 
 
 class CollectionOut(_Out):
@@ -37,10 +38,6 @@ class CollectionOut(_Out):
     created_at: datetime
     updated_at: datetime
 
-    @classmethod
-    def of(cls, collection: Collection) -> CollectionOut:
-        return cls.model_validate(collection)
-
 
 class TagOut(_Out):
     id: int
@@ -49,10 +46,6 @@ class TagOut(_Out):
     name: str
     created_at: datetime
     updated_at: datetime
-
-    @classmethod
-    def of(cls, tag: Tag) -> TagOut:
-        return cls.model_validate(tag)
 
 
 class DocumentOut(_Out):
@@ -65,32 +58,30 @@ class DocumentOut(_Out):
     created_at: datetime
     updated_at: datetime
 
-    @classmethod
-    def of(cls, document: Document) -> DocumentOut:
-        return cls.model_validate(document)
-
 
 _NEXT_CURSOR = Field(description="Pass as `cursor` to get the next page; null on the last page.")
 
 
-class WorkspacePage(BaseModel):
+class _PageOut(_Out):
+    # Subclasses narrow the item type; declared here first so `items` stays the first property.
+    items: list[_Out]
+    next_cursor: str | None = _NEXT_CURSOR
+
+
+class WorkspacePage(_PageOut):
     items: list[WorkspaceOut]
-    next_cursor: str | None = _NEXT_CURSOR
 
 
-class CollectionPage(BaseModel):
+class CollectionPage(_PageOut):
     items: list[CollectionOut]
-    next_cursor: str | None = _NEXT_CURSOR
 
 
-class TagPage(BaseModel):
+class TagPage(_PageOut):
     items: list[TagOut]
-    next_cursor: str | None = _NEXT_CURSOR
 
 
-class DocumentPage(BaseModel):
+class DocumentPage(_PageOut):
     items: list[DocumentOut]
-    next_cursor: str | None = _NEXT_CURSOR
 
 
 class SearchHitOut(BaseModel):

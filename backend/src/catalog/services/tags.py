@@ -2,55 +2,34 @@
 
 from __future__ import annotations
 
-from catalog.domain.cursors import CursorCodec
-from catalog.domain.errors import Conflict, NotFound
+from catalog.domain.errors import Conflict
 from catalog.domain.inputs import TagCreate, TagUpdate, changes_of
 from catalog.domain.models import Tag
 from catalog.domain.slugs import resolve_slug
 from catalog.ports import SearchIndex, UnitOfWork
-from catalog.services.common import Page, index_after_commit, list_request, page_of
+from catalog.services.common import deleted, index_after_commit
+from catalog.services.resources import ChildResource
+from catalog.services.workspaces import WORKSPACES
+
+TAGS: ChildResource[Tag] = ChildResource(
+    "tag", lambda uow: uow.tags, plural="tags", parent=WORKSPACES
+)
 
 
 def create_tag(uow: UnitOfWork, workspace_id: int, data: TagCreate) -> Tag:
     slug = resolve_slug(data.slug, data.name)
     with uow:
-        if uow.workspaces.get(workspace_id) is None:
-            raise NotFound("workspace", workspace_id)
+        WORKSPACES.require(uow, workspace_id)
         tag = uow.tags.add(workspace_id=workspace_id, slug=slug, name=data.name)
         uow.commit()
     return tag
 
 
-def get_tag(uow: UnitOfWork, tag_id: int) -> Tag:
-    with uow:
-        tag = uow.tags.get(tag_id)
-    if tag is None:
-        raise NotFound("tag", tag_id)
-    return tag
-
-
-def list_tags(
-    uow: UnitOfWork, cursors: CursorCodec, workspace_id: int, *, cursor: str | None, limit: int
-) -> Page[Tag]:
-    request = list_request(cursors, "tags", workspace_id, cursor, limit)
-    with uow:
-        if uow.workspaces.get(workspace_id) is None:
-            raise NotFound("workspace", workspace_id)
-        items = uow.tags.list_after(
-            workspace_id, after_id=request.after_id, limit=request.limit + 1
-        )
-    return page_of(items, request, cursors)
-
-
 def update_tag(uow: UnitOfWork, index: SearchIndex, tag_id: int, data: TagUpdate) -> Tag:
     """Rename a tag; documents carrying it are re-indexed because index bodies hold slugs."""
     with uow:
-        before = uow.tags.get(tag_id)
-        if before is None:
-            raise NotFound("tag", tag_id)
-        tag = uow.tags.update(tag_id, changes_of(data))
-        if tag is None:  # pragma: no cover - deleted concurrently inside our transaction
-            raise NotFound("tag", tag_id)
+        before = TAGS.require(uow, tag_id)
+        tag = TAGS.require_updated(uow, tag_id, changes_of(data))
         uow.commit()
         affected = []
         if tag.slug != before.slug:
@@ -64,13 +43,16 @@ def update_tag(uow: UnitOfWork, index: SearchIndex, tag_id: int, data: TagUpdate
 def delete_tag(uow: UnitOfWork, tag_id: int) -> None:
     """Delete a tag that no document carries; refuse (Conflict) otherwise."""
     with uow:
-        if uow.tags.get(tag_id) is None:
-            raise NotFound("tag", tag_id)
+        TAGS.require(uow, tag_id)
         in_use = uow.tags.usage_count(tag_id)
         if in_use:
             raise Conflict(
                 "tag",
                 f"the tag is attached to {in_use} document(s); remove it from them first",
             )
-        uow.tags.delete(tag_id)
+        deleted(uow.tags.delete(tag_id), "tag", tag_id)
         uow.commit()
+
+
+get_tag = TAGS.get
+list_tags = TAGS.list

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
-from types import TracebackType
 from typing import Self
 
 from sqlalchemy import Engine
@@ -44,12 +43,7 @@ class SqlAlchemyUnitOfWork:
         self.documents = SqlAlchemyDocumentRepository(session)
         return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         session = self.session
         try:
             # Anything not committed explicitly is discarded.

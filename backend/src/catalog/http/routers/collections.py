@@ -39,9 +39,7 @@ def list_collections(
     page = collections.list_collections(
         c.uow(), c.cursors, workspace_id, cursor=cursor, limit=limit
     )
-    return CollectionPage(
-        items=[CollectionOut.of(item) for item in page.items], next_cursor=page.next_cursor
-    )
+    return CollectionPage.of(page)
 
 
 @router.get(

@@ -47,9 +47,7 @@ def list_documents(
     limit: Limit = DEFAULT_LIMIT,
 ) -> DocumentPage:
     page = documents.list_documents(c.uow(), c.cursors, collection_id, cursor=cursor, limit=limit)
-    return DocumentPage(
-        items=[DocumentOut.of(item) for item in page.items], next_cursor=page.next_cursor
-    )
+    return DocumentPage.of(page)
 
 
 @router.get(

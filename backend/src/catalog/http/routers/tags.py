@@ -37,7 +37,7 @@ def list_tags(
     workspace_id: WorkspaceId, c: ContainerDep, cursor: Cursor = None, limit: Limit = DEFAULT_LIMIT
 ) -> TagPage:
     page = tags.list_tags(c.uow(), c.cursors, workspace_id, cursor=cursor, limit=limit)
-    return TagPage(items=[TagOut.of(item) for item in page.items], next_cursor=page.next_cursor)
+    return TagPage.of(page)
 
 
 @router.get("/tags/{tag_id}", response_model=TagOut, responses=problem_responses(404, 422, 503))

@@ -31,9 +31,7 @@ def list_workspaces(
     c: ContainerDep, cursor: Cursor = None, limit: Limit = DEFAULT_LIMIT
 ) -> WorkspacePage:
     page = workspaces.list_workspaces(c.uow(), c.cursors, cursor=cursor, limit=limit)
-    return WorkspacePage(
-        items=[WorkspaceOut.of(w) for w in page.items], next_cursor=page.next_cursor
-    )
+    return WorkspacePage.of(page)
 
 
 @router.get(

@@ -1,0 +1,59 @@
+from pathlib import Path
+
+import pytest
+from replay import Distribution, Replay, edit_line
+from replay_report import section, verdict
+
+
+def replay(file: str, seconds: float, rerun: set[str], dependents: set[str]) -> Replay:
+    return Replay(
+        file, seconds, True, 6, 1 if rerun else 0, frozenset(rerun), frozenset(dependents)
+    )
+
+
+REPLAYS = [
+    replay("a.py", 10.0, set(), set()),
+    replay("b.py", 20.0, {"t1.py", "t2.py"}, {"t1.py"}),
+    replay("c.py", 30.0, {"t3.py"}, {"t3.py", "t4.py"}),
+    replay("d.py", 40.0, {"t5.py"}, {"t5.py"}),
+]
+
+
+def test_precision_counts_dependent_files_among_those_rerun() -> None:
+    assert [r.precision for r in REPLAYS] == [1.0, 0.5, 1.0, 1.0]
+    assert REPLAYS[2].missed == {"t4.py"}
+
+
+def test_the_distribution_is_over_wall_time_as_x_b0_with_pooled_precision() -> None:
+    dist = Distribution.of(REPLAYS, b0=100.0)
+    assert (dist.median, dist.p90, dist.worst, dist.worst_file) == (0.2, 0.4, 0.4, "d.py")
+    assert dist.precision == pytest.approx(3 / 4)
+
+
+def test_the_verdict_names_each_target_it_misses() -> None:
+    text = verdict(Distribution.of(REPLAYS, b0=100.0)).text
+    assert text.startswith("median met")
+    assert "precision missed" in text
+
+
+def test_the_section_lists_every_replay_fastest_first() -> None:
+    lines = [line for line in section(REPLAYS, 100.0).splitlines() if line.startswith("| `")]
+    assert [line.split("`")[1] for line in lines] == ["a.py", "b.py", "c.py", "d.py"]
+
+
+@pytest.mark.parametrize(
+    ("name", "added"),
+    [("x.py", "_PULL_REQUEST_REPLAY = 1"), ("lanes.toml", "# pull-request replay"), ("BUILD", "#")],
+)
+def test_an_edit_appends_one_line_that_means_nothing(tmp_path: Path, name: str, added: str) -> None:
+    path = tmp_path / name
+    path.write_text("x = 1")
+    edit_line(path)
+    first, second = path.read_text().splitlines()
+    assert (first, second.startswith(added)) == ("x = 1", True)
+
+
+def test_a_format_without_an_edit_rule_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "data.json").write_text("{}")
+    with pytest.raises(ValueError, match="no one-line edit for data.json"):
+        edit_line(tmp_path / "data.json")
