@@ -109,6 +109,8 @@ def edit_line(path: Path) -> None:
 
 def _commit(clone: Path, file: str) -> None:
     edit_line(clone / file)
+    if not (clone / ".git").exists():  # a generated workspace: Pants does not need the commit
+        return
     subprocess.run(
         [
             "git",
