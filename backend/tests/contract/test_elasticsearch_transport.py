@@ -1,6 +1,8 @@
-"""What only the Elasticsearch adapter does: sorting by a field with a timestamp cursor, and the
-8.x client's product check on the X-Elastic-Product header. The behaviour it shares with
-OpenSearch is specified once in test_search_engine_transport.py."""
+"""Exactly what the Elasticsearch adapter sends, and how it reads documented Elasticsearch 8.x
+replies (including the client's product check on the X-Elastic-Product header).
+
+Behaviour shared with the OpenSearch adapter is tested once for both in test_search_transport.py.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +10,20 @@ import pytest
 from elasticsearch import UnsupportedProductError
 
 from catalog.domain.search import SearchQuery, SortField, SortOrder
+
+from .conftest import DOCUMENT
+
+
+def test_index_documents_sends_one_bulk_request_of_action_and_source_lines(
+    make_elastic_index, elastic_script
+) -> None:
+    elastic_script.then("bulk_index")
+    make_elastic_index().index_documents([DOCUMENT])
+    request = elastic_script.only
+    assert (request.method, request.path, request.params) == ("PUT", "/_bulk", {})
+    action, source = request.ndjson()
+    assert action == {"index": {"_index": "test-documents", "_id": "42"}}
+    assert source["tags"] == ["hr"]
 
 
 def test_search_posts_query_sort_and_size_to_the_index(make_elastic_index, elastic_script) -> None:

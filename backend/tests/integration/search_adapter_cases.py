@@ -45,6 +45,12 @@ def recreated(adapter: IndexT) -> Iterator[IndexT]:
     adapter.close()
 
 
+def closed_after(adapter: IndexT) -> Iterator[IndexT]:
+    """An ``unreachable_index`` fixture body: the adapter as is, its client closed afterwards."""
+    yield adapter
+    adapter.close()
+
+
 def unused_local_url() -> str:
     """An address on this machine where nothing listens (the port was free a moment ago)."""
     with socket.socket() as sock:

@@ -48,27 +48,22 @@ def test_factory_picks_postgres_search_by_default() -> None:
         engine.dispose()
 
 
-def test_factory_builds_a_prefixed_opensearch_index() -> None:
+@pytest.mark.parametrize(
+    ("backend", "url_setting", "index_class"),
+    [
+        (SearchBackend.OPENSEARCH, "opensearch_url", OpenSearchIndex),
+        (SearchBackend.ELASTICSEARCH, "elasticsearch_url", ElasticsearchIndex),
+    ],
+)
+def test_factory_builds_a_prefixed_engine_index(
+    backend: SearchBackend, url_setting: str, index_class: type
+) -> None:
     settings = Settings(
-        search_backend=SearchBackend.OPENSEARCH,
-        opensearch_url="http://localhost:9200",
-        index_prefix="slot1-",
+        search_backend=backend, index_prefix="slot1-", **{url_setting: "http://localhost:9200"}
     )
     index = build_search_index(settings, None)
-    assert isinstance(index, OpenSearchIndex)
+    assert isinstance(index, index_class)
     assert index.index == "slot1-documents"
-    index.close()
-
-
-def test_factory_builds_a_prefixed_elasticsearch_index() -> None:
-    settings = Settings(
-        search_backend=SearchBackend.ELASTICSEARCH,
-        elasticsearch_url="http://localhost:9200",
-        index_prefix="slot2-",
-    )
-    index = build_search_index(settings, None)
-    assert isinstance(index, ElasticsearchIndex)
-    assert index.index == "slot2-documents"
     index.close()
 
 

@@ -2,22 +2,9 @@ from __future__ import annotations
 
 import pytest
 
-from catalog.domain.errors import Conflict, NotFound
+from catalog.domain.errors import NotFound
 from catalog.domain.inputs import CollectionCreate, CollectionUpdate
 from catalog.services import collections
-
-
-def test_create_in_missing_workspace_is_not_found(uow_factory) -> None:
-    with pytest.raises(NotFound) as raised:
-        collections.create_collection(uow_factory(), 99, CollectionCreate(name="Docs"))
-    assert raised.value.entity == "workspace"
-
-
-def test_slugs_are_unique_per_workspace(uow_factory, seed) -> None:
-    workspace = seed.workspace()
-    seed.collection(workspace, "Docs")
-    with pytest.raises(Conflict):
-        collections.create_collection(uow_factory(), workspace.id, CollectionCreate(name="docs"))
 
 
 def test_the_same_slug_is_fine_in_another_workspace(uow_factory, seed) -> None:

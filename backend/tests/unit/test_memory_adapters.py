@@ -6,6 +6,7 @@ import pytest
 
 from catalog.adapters.memory import InMemoryStore, InMemoryUnitOfWork
 from catalog.domain.errors import Conflict
+from catalog.domain.models import Collection, Tag
 
 
 def test_changes_are_invisible_to_others_until_commit(store: InMemoryStore) -> None:
@@ -45,13 +46,16 @@ def test_commit_error_leaves_the_store_unchanged(store: InMemoryStore) -> None:
     assert store.state.workspaces == {}
 
 
+def _collection_and_tag(uow: InMemoryUnitOfWork) -> tuple[Collection, Tag]:
+    """A collection and a tag in one new workspace, for tests about tag links."""
+    workspace = uow.workspaces.add(slug="w", name="W", description="")
+    collection = uow.collections.add(workspace_id=workspace.id, slug="c", name="C", description="")
+    return collection, uow.tags.add(workspace_id=workspace.id, slug="t", name="T")
+
+
 def test_deleting_a_tag_in_use_is_refused_like_the_restrict_key(store: InMemoryStore) -> None:
     with InMemoryUnitOfWork(store) as uow:
-        workspace = uow.workspaces.add(slug="w", name="W", description="")
-        collection = uow.collections.add(
-            workspace_id=workspace.id, slug="c", name="C", description=""
-        )
-        tag = uow.tags.add(workspace_id=workspace.id, slug="t", name="T")
+        collection, tag = _collection_and_tag(uow)
         uow.documents.add(collection=collection, title="D", body="", tag_ids=[tag.id])
         with pytest.raises(Conflict):
             uow.tags.delete(tag.id)
@@ -69,11 +73,7 @@ def test_linking_a_tag_from_another_workspace_is_refused(store: InMemoryStore) -
 
 def test_ids_in_scope_filters_by_tag(store: InMemoryStore) -> None:
     with InMemoryUnitOfWork(store) as uow:
-        workspace = uow.workspaces.add(slug="w", name="W", description="")
-        collection = uow.collections.add(
-            workspace_id=workspace.id, slug="c", name="C", description=""
-        )
-        tag = uow.tags.add(workspace_id=workspace.id, slug="t", name="T")
+        collection, tag = _collection_and_tag(uow)
         tagged = uow.documents.add(collection=collection, title="A", body="", tag_ids=[tag.id])
         uow.documents.add(collection=collection, title="B", body="", tag_ids=[])
         assert uow.documents.ids_in_scope(tag_id=tag.id) == [tagged.id]

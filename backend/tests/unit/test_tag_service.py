@@ -3,20 +3,8 @@ from __future__ import annotations
 import pytest
 
 from catalog.domain.errors import Conflict, NotFound
-from catalog.domain.inputs import TagCreate, TagUpdate
+from catalog.domain.inputs import TagUpdate
 from catalog.services import tags
-
-
-def test_create_tag_in_missing_workspace_is_not_found(uow_factory) -> None:
-    with pytest.raises(NotFound):
-        tags.create_tag(uow_factory(), 1, TagCreate(name="Urgent"))
-
-
-def test_tag_slugs_are_unique_per_workspace(uow_factory, seed) -> None:
-    workspace = seed.workspace()
-    seed.tag(workspace, "Urgent")
-    with pytest.raises(Conflict):
-        tags.create_tag(uow_factory(), workspace.id, TagCreate(name="URGENT"))
 
 
 def test_deleting_an_unused_tag_removes_it(uow_factory, seed) -> None:

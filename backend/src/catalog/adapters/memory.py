@@ -6,24 +6,17 @@ in use, all-or-nothing commits, savepoints) so the use cases can be tested witho
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from typing import Self
+from typing import ClassVar, Generic, Self, TypeVar
 
-from catalog.domain.errors import Conflict, InvalidCursor
+# Re-exported: tests and the OpenAPI export take every fake from this module.
+from catalog.adapters.memory_search import InMemorySearchIndex as InMemorySearchIndex
+from catalog.domain.errors import Conflict
 from catalog.domain.models import Collection as CollectionEntity
 from catalog.domain.models import Document, Tag, Workspace
-from catalog.domain.search import (
-    Position,
-    SearchHit,
-    SearchPage,
-    SearchQuery,
-    SortField,
-    SortOrder,
-)
 from catalog.ports import NewDocument
 
 
@@ -81,41 +74,72 @@ class _Repository:
         return self._uow.store.clock()
 
 
-def _after(
-    items: Sequence[Workspace | CollectionEntity | Tag | Document], after_id: int | None, limit: int
-) -> list:
+E = TypeVar("E", Workspace, CollectionEntity, Tag, Document)
+
+
+def _after(items: Iterable[E], after_id: int | None, limit: int) -> list[E]:
     ordered = sorted(items, key=lambda item: item.id)
     return [item for item in ordered if after_id is None or item.id > after_id][:limit]
 
 
-class InMemoryWorkspaceRepository(_Repository):
-    def _check_slug(self, slug: str, own_id: int | None = None) -> None:
-        for other in self._state.workspaces.values():
-            if other.slug == slug and other.id != own_id:
-                raise Conflict("slug", "a workspace with this slug already exists")
+class _SluggedRepository(_Repository, Generic[E]):
+    """Workspaces, collections and tags: rows with a slug unique within their workspace (or
+    globally for workspaces), stored in the ``_State`` dict named by ``table``."""
 
-    def add(self, *, slug: str, name: str, description: str) -> Workspace:
-        self._check_slug(slug)
-        now = self._now()
-        workspace = Workspace(self._state.allocate_id(), slug, name, description, now, now)
-        self._state.workspaces[workspace.id] = workspace
-        return workspace
+    table: ClassVar[str]
+    # The Conflict message when a slug is taken, as the database constraint would report it.
+    slug_taken: ClassVar[str]
 
-    def get(self, workspace_id: int) -> Workspace | None:
-        return self._state.workspaces.get(workspace_id)
+    @property
+    def _rows(self) -> dict[int, E]:
+        return getattr(self._state, self.table)
 
-    def list_after(self, *, after_id: int | None, limit: int) -> list[Workspace]:
-        return _after(list(self._state.workspaces.values()), after_id, limit)
+    @staticmethod
+    def _scope(entity: E) -> int | None:
+        # Workspaces have no owner, so their slugs are unique across the whole store.
+        return getattr(entity, "workspace_id", None)
 
-    def update(self, workspace_id: int, changes: Mapping[str, object]) -> Workspace | None:
-        current = self._state.workspaces.get(workspace_id)
+    def _check_slug(self, scope: int | None, slug: str, own_id: int | None = None) -> None:
+        for other in self._rows.values():
+            if self._scope(other) == scope and other.slug == slug and other.id != own_id:
+                raise Conflict("slug", self.slug_taken)
+
+    def _insert(self, scope: int | None, slug: str, make: Callable[[int, datetime], E]) -> E:
+        """Store ``make(new id, now)`` after checking its slug is free within ``scope``."""
+        self._check_slug(scope, slug)
+        entity = make(self._state.allocate_id(), self._now())
+        self._rows[entity.id] = entity
+        return entity
+
+    def get(self, entity_id: int) -> E | None:
+        return self._rows.get(entity_id)
+
+    def _owned_after(self, workspace_id: int, after_id: int | None, limit: int) -> list[E]:
+        owned = (row for row in self._rows.values() if self._scope(row) == workspace_id)
+        return _after(owned, after_id, limit)
+
+    def update(self, entity_id: int, changes: Mapping[str, object]) -> E | None:
+        current = self._rows.get(entity_id)
         if current is None:
             return None
         if "slug" in changes:
-            self._check_slug(str(changes["slug"]), workspace_id)
+            self._check_slug(self._scope(current), str(changes["slug"]), entity_id)
         updated = replace(current, **changes, updated_at=self._now())  # type: ignore[arg-type]
-        self._state.workspaces[workspace_id] = updated
+        self._rows[entity_id] = updated
         return updated
+
+
+class InMemoryWorkspaceRepository(_SluggedRepository[Workspace]):
+    table = "workspaces"
+    slug_taken = "a workspace with this slug already exists"
+
+    def add(self, *, slug: str, name: str, description: str) -> Workspace:
+        return self._insert(
+            None, slug, lambda id_, now: Workspace(id_, slug, name, description, now, now)
+        )
+
+    def list_after(self, *, after_id: int | None, limit: int) -> list[Workspace]:
+        return _after(self._rows.values(), after_id, limit)
 
     def delete(self, workspace_id: int) -> bool:
         if self._state.workspaces.pop(workspace_id, None) is None:
@@ -129,41 +153,21 @@ class InMemoryWorkspaceRepository(_Repository):
         return True
 
 
-class InMemoryCollectionRepository(_Repository):
-    def _check_slug(self, workspace_id: int, slug: str, own_id: int | None = None) -> None:
-        for other in self._state.collections.values():
-            if other.workspace_id == workspace_id and other.slug == slug and other.id != own_id:
-                raise Conflict(
-                    "slug", "a collection with this slug already exists in the workspace"
-                )
+class InMemoryCollectionRepository(_SluggedRepository[CollectionEntity]):
+    table = "collections"
+    slug_taken = "a collection with this slug already exists in the workspace"
 
     def add(self, *, workspace_id: int, slug: str, name: str, description: str) -> CollectionEntity:
-        self._check_slug(workspace_id, slug)
-        now = self._now()
-        collection = CollectionEntity(
-            self._state.allocate_id(), workspace_id, slug, name, description, now, now
+        return self._insert(
+            workspace_id,
+            slug,
+            lambda id_, now: CollectionEntity(id_, workspace_id, slug, name, description, now, now),
         )
-        self._state.collections[collection.id] = collection
-        return collection
-
-    def get(self, collection_id: int) -> CollectionEntity | None:
-        return self._state.collections.get(collection_id)
 
     def list_after(
         self, workspace_id: int, *, after_id: int | None, limit: int
     ) -> list[CollectionEntity]:
-        owned = [c for c in self._state.collections.values() if c.workspace_id == workspace_id]
-        return _after(owned, after_id, limit)
-
-    def update(self, collection_id: int, changes: Mapping[str, object]) -> CollectionEntity | None:
-        current = self._state.collections.get(collection_id)
-        if current is None:
-            return None
-        if "slug" in changes:
-            self._check_slug(current.workspace_id, str(changes["slug"]), collection_id)
-        updated = replace(current, **changes, updated_at=self._now())  # type: ignore[arg-type]
-        self._state.collections[collection_id] = updated
-        return updated
+        return self._owned_after(workspace_id, after_id, limit)
 
     def delete(self, collection_id: int) -> bool:
         if self._state.collections.pop(collection_id, None) is None:
@@ -174,21 +178,14 @@ class InMemoryCollectionRepository(_Repository):
         return True
 
 
-class InMemoryTagRepository(_Repository):
-    def _check_slug(self, workspace_id: int, slug: str, own_id: int | None = None) -> None:
-        for other in self._state.tags.values():
-            if other.workspace_id == workspace_id and other.slug == slug and other.id != own_id:
-                raise Conflict("slug", "a tag with this slug already exists in the workspace")
+class InMemoryTagRepository(_SluggedRepository[Tag]):
+    table = "tags"
+    slug_taken = "a tag with this slug already exists in the workspace"
 
     def add(self, *, workspace_id: int, slug: str, name: str) -> Tag:
-        self._check_slug(workspace_id, slug)
-        now = self._now()
-        tag = Tag(self._state.allocate_id(), workspace_id, slug, name, now, now)
-        self._state.tags[tag.id] = tag
-        return tag
-
-    def get(self, tag_id: int) -> Tag | None:
-        return self._state.tags.get(tag_id)
+        return self._insert(
+            workspace_id, slug, lambda id_, now: Tag(id_, workspace_id, slug, name, now, now)
+        )
 
     def get_by_slugs(self, workspace_id: int, slugs: Collection[str]) -> list[Tag]:
         found = [
@@ -199,21 +196,15 @@ class InMemoryTagRepository(_Repository):
         return sorted(found, key=lambda tag: tag.slug)
 
     def list_after(self, workspace_id: int, *, after_id: int | None, limit: int) -> list[Tag]:
-        owned = [t for t in self._state.tags.values() if t.workspace_id == workspace_id]
-        return _after(owned, after_id, limit)
+        return self._owned_after(workspace_id, after_id, limit)
 
     def update(self, tag_id: int, changes: Mapping[str, object]) -> Tag | None:
-        current = self._state.tags.get(tag_id)
-        if current is None:
-            return None
-        if "slug" in changes:
-            self._check_slug(current.workspace_id, str(changes["slug"]), tag_id)
-        updated = replace(current, **changes, updated_at=self._now())  # type: ignore[arg-type]
-        self._state.tags[tag_id] = updated
-        # Documents denormalise tag slugs, so refresh the ones carrying this tag.
-        for document_id, tag_ids in self._state.links.items():
-            if tag_id in tag_ids:
-                self._uow.documents.refresh_tags(document_id)
+        updated = super().update(tag_id, changes)
+        if updated is not None:
+            # Documents denormalise tag slugs, so refresh the ones carrying this tag.
+            for document_id, tag_ids in self._state.links.items():
+                if tag_id in tag_ids:
+                    self._uow.documents.refresh_tags(document_id)
         return updated
 
     def usage_count(self, tag_id: int) -> int:
@@ -287,11 +278,11 @@ class InMemoryDocumentRepository(_Repository):
         return {i: self._state.documents[i] for i in document_ids if i in self._state.documents}
 
     def list_after(self, collection_id: int, *, after_id: int | None, limit: int) -> list[Document]:
-        owned = [d for d in self._state.documents.values() if d.collection_id == collection_id]
+        owned = (d for d in self._state.documents.values() if d.collection_id == collection_id)
         return _after(owned, after_id, limit)
 
     def list_all_after(self, *, after_id: int | None, limit: int) -> list[Document]:
-        return _after(list(self._state.documents.values()), after_id, limit)
+        return _after(self._state.documents.values(), after_id, limit)
 
     def update(
         self,
@@ -376,107 +367,3 @@ def in_memory_uow_factory(store: InMemoryStore) -> Callable[[], InMemoryUnitOfWo
         return InMemoryUnitOfWork(store)
 
     return factory
-
-
-_WORD = re.compile(r"\w+")
-
-
-def _words(text: str) -> list[str]:
-    return [word.lower() for word in _WORD.findall(text)]
-
-
-class InMemorySearchIndex:
-    """A naive but faithful SearchIndex: AND of words, title weighted, keyset pagination."""
-
-    backend = "memory"
-
-    def __init__(self) -> None:
-        self.documents: dict[int, Document] = {}
-        self.recreated = 0
-        # Raised by every call while set, to simulate the engine being down.
-        self.error: Exception | None = None
-
-    def _check(self) -> None:
-        if self.error is not None:
-            raise self.error
-
-    def ensure_index(self) -> None:
-        self._check()
-
-    def recreate(self) -> None:
-        self._check()
-        self.documents.clear()
-        self.recreated += 1
-
-    def index_documents(self, documents: Sequence[Document]) -> None:
-        self._check()
-        for document in documents:
-            self.documents[document.id] = document
-
-    def delete_documents(self, document_ids: Sequence[int]) -> None:
-        self._check()
-        for document_id in document_ids:
-            self.documents.pop(document_id, None)
-
-    @staticmethod
-    def _score(query: SearchQuery, document: Document) -> float:
-        title, body = _words(document.title), _words(document.body)
-        terms = _words(query.text or "")
-        if not all(term in title or term in body for term in terms):
-            return 0.0
-        return float(sum(2 * title.count(term) + body.count(term) for term in terms))
-
-    def _matches(self, query: SearchQuery, document: Document) -> bool:
-        return (
-            (query.workspace_id is None or document.workspace_id == query.workspace_id)
-            and (query.collection_id is None or document.collection_id == query.collection_id)
-            and set(query.tags) <= set(document.tags)
-            and (query.created_from is None or document.created_at >= query.created_from)
-            and (query.created_to is None or document.created_at <= query.created_to)
-            and (not query.has_text or self._score(query, document) > 0)
-        )
-
-    def _position(self, query: SearchQuery, document: Document) -> Position:
-        match query.effective_sort:
-            case SortField.RELEVANCE:
-                return (self._score(query, document), document.id)
-            case SortField.TITLE:
-                return (document.title, document.id)
-            case SortField.CREATED_AT:
-                return (document.created_at.isoformat(), document.id)
-
-    def search(self, query: SearchQuery) -> SearchPage:
-        self._check()
-        descending = query.effective_order is SortOrder.DESC
-        ranked = sorted(
-            (
-                (self._position(query, document), document)
-                for document in self.documents.values()
-                if self._matches(query, document)
-            ),
-            key=lambda pair: pair[0],  # type: ignore[arg-type, return-value]
-            reverse=descending,
-        )
-        if query.after is not None:
-            after = query.after
-            if len(after) != 2:
-                raise InvalidCursor("cursor does not fit this sort order")
-            ranked = [
-                pair
-                for pair in ranked
-                if (pair[0] < after if descending else pair[0] > after)  # type: ignore[operator]
-            ]
-        window = ranked[: query.limit + 1]
-        visible = window[: query.limit]
-        hits = [
-            SearchHit(
-                document_id=document.id,
-                score=self._score(query, document) if query.has_text else None,
-            )
-            for _, document in visible
-        ]
-        next_after = visible[-1][0] if len(window) > query.limit and visible else None
-        return SearchPage(hits=hits, next_after=next_after)
-
-    def close(self) -> None:
-        """Nothing to release."""

@@ -7,13 +7,17 @@ class CatalogError(Exception):
     """Base class for errors the service reports to callers on purpose."""
 
 
-class ValidationFailed(CatalogError):
-    """Input broke a domain rule; ``field`` names the offending input."""
+class _FieldError(CatalogError):
+    """An error about one input ``field``; the HTTP layer reports it in the problem's errors."""
 
     def __init__(self, field: str, message: str) -> None:
         super().__init__(f"{field}: {message}")
         self.field = field
         self.message = message
+
+
+class ValidationFailed(_FieldError):
+    """Input broke a domain rule; ``field`` names the offending input."""
 
 
 class NotFound(CatalogError):
@@ -25,13 +29,8 @@ class NotFound(CatalogError):
         self.key = key
 
 
-class Conflict(CatalogError):
+class Conflict(_FieldError):
     """The change clashes with existing state (duplicate slug, tag still in use)."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(f"{field}: {message}")
-        self.field = field
-        self.message = message
 
 
 class InvalidCursor(CatalogError):

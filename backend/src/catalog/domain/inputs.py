@@ -124,24 +124,32 @@ class _NamedCreate(_Input):
         return self
 
 
-class WorkspaceCreate(_NamedCreate):
+# Workspaces and collections take the same fields. They stay separate classes because each
+# class is its own OpenAPI schema; the bases carry no docstring, so no schema description changes.
+class _DescribedCreate(_NamedCreate):
     description: Description = ""
 
 
-class WorkspaceUpdate(_Input):
+class _DescribedUpdate(_Input):
     name: Name | None = None
     slug: Slug | None = None
     description: Description | None = None
 
 
-class CollectionCreate(_NamedCreate):
-    description: Description = ""
+class WorkspaceCreate(_DescribedCreate):
+    pass
 
 
-class CollectionUpdate(_Input):
-    name: Name | None = None
-    slug: Slug | None = None
-    description: Description | None = None
+class WorkspaceUpdate(_DescribedUpdate):
+    pass
+
+
+class CollectionCreate(_DescribedCreate):
+    pass
+
+
+class CollectionUpdate(_DescribedUpdate):
+    pass
 
 
 class TagCreate(_NamedCreate):

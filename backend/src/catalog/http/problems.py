@@ -88,6 +88,11 @@ def _type(slug: str) -> str:
     return PROBLEM_TYPE_BASE + slug
 
 
+def _sentence(message: str) -> str:
+    """A domain message ("the tag is ...") as a ``detail`` sentence ("The tag is ...")."""
+    return message[0].upper() + message[1:] + "."
+
+
 def _field_error(field_name: str, message: str, location: str | None = None) -> dict[str, Any]:
     return {"field": field_name, "location": location, "message": message}
 
@@ -147,7 +152,7 @@ def problem_for(error: BaseException) -> ProblemDetails:
                 status=409,
                 type=_type("conflict"),
                 title="Conflict",
-                detail=error.message[0].upper() + error.message[1:] + ".",
+                detail=_sentence(error.message),
                 errors=[_field_error(error.field, error.message)],
             )
         case InvalidCursor():
@@ -177,7 +182,7 @@ def problem_for(error: BaseException) -> ProblemDetails:
                 status=503,
                 type=_type("search-unavailable"),
                 title="Search unavailable",
-                detail=error.message[0].upper() + error.message[1:] + ". Retry later.",
+                detail=_sentence(error.message) + " Retry later.",
                 headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
             )
         case RequestValidationError():

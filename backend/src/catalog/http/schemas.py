@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Self
+from typing import Any, ClassVar, Self
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from catalog.services.bulk_import import ImportReport, LineStatus
+from catalog.services.common import Page
 from catalog.services.search import SearchResult
 
 
 class _Out(BaseModel):
+    """A response model read straight off a domain entity's attributes."""
+
     model_config = ConfigDict(from_attributes=True)
 
     @classmethod
     def of(cls, entity: object) -> Self:
-        """The response for a domain object (read by attribute)."""
         return cls.model_validate(entity)
 
 
@@ -62,26 +64,40 @@ class DocumentOut(_Out):
 _NEXT_CURSOR = Field(description="Pass as `cursor` to get the next page; null on the last page.")
 
 
-class _PageOut(_Out):
-    # Subclasses narrow the item type; declared here first so `items` stays the first property.
-    items: list[_Out]
+class _Page(BaseModel):
+    """A page of ``item_model`` values; subclasses declare the fields (their order is the API's)."""
+
+    item_model: ClassVar[type[_Out]]
+
+    @classmethod
+    def of(cls, page: Page[Any]) -> Self:
+        return cls(
+            items=[cls.item_model.of(item) for item in page.items], next_cursor=page.next_cursor
+        )
+
+
+class WorkspacePage(_Page):
+    item_model = WorkspaceOut
+    items: list[WorkspaceOut]
     next_cursor: str | None = _NEXT_CURSOR
 
 
-class WorkspacePage(_PageOut):
-    items: list[WorkspaceOut]
-
-
-class CollectionPage(_PageOut):
+class CollectionPage(_Page):
+    item_model = CollectionOut
     items: list[CollectionOut]
+    next_cursor: str | None = _NEXT_CURSOR
 
 
-class TagPage(_PageOut):
+class TagPage(_Page):
+    item_model = TagOut
     items: list[TagOut]
+    next_cursor: str | None = _NEXT_CURSOR
 
 
-class DocumentPage(_PageOut):
+class DocumentPage(_Page):
+    item_model = DocumentOut
     items: list[DocumentOut]
+    next_cursor: str | None = _NEXT_CURSOR
 
 
 class SearchHitOut(BaseModel):

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Generic, Protocol, TypeVar
 
 from catalog.domain.cursors import CursorCodec, list_fingerprint
-from catalog.domain.errors import InvalidCursor, NotFound, ServiceUnavailable, ValidationFailed
+from catalog.domain.errors import InvalidCursor, ServiceUnavailable, ValidationFailed
 from catalog.domain.models import Document
 from catalog.domain.search import PAGE_SIZE_MAX
-from catalog.ports import SearchIndex, SearchIndexError, UnitOfWork
+from catalog.ports import SearchIndex, SearchIndexError
 
 logger = logging.getLogger("catalog.index_sync")
 
@@ -22,20 +22,6 @@ class _HasId(Protocol):
 
 
 T = TypeVar("T", bound=_HasId)
-E = TypeVar("E")
-
-
-def found(entity: E | None, kind: str, entity_id: int) -> E:
-    """The entity a repository returned, or NotFound naming what is missing."""
-    if entity is None:
-        raise NotFound(kind, entity_id)
-    return entity
-
-
-def deleted(existed: bool, kind: str, entity_id: int) -> None:
-    """A repository's delete found the row, or NotFound."""
-    if not existed:
-        raise NotFound(kind, entity_id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,23 +52,6 @@ def list_request(
             raise InvalidCursor("cursor is malformed")
         after_id = position[0]
     return ListRequest(after_id=after_id, limit=limit, fingerprint=fingerprint)
-
-
-def list_page(
-    uow: UnitOfWork,
-    cursors: CursorCodec,
-    resource: str,
-    scope: int | None,
-    page: tuple[str | None, int],
-    fetch: Callable[[int | None, int], Sequence[T]],
-) -> Page[T]:
-    """One keyset page of a listing. ``page`` is (cursor, limit); ``fetch(after_id, n)`` runs
-    inside the unit of work and returns up to n items (it checks the scope exists)."""
-    cursor, limit = page
-    request = list_request(cursors, resource, scope, cursor, limit)
-    with uow:
-        items = fetch(request.after_id, request.limit + 1)
-    return page_of(items, request, cursors)
 
 
 def page_of(items: Sequence[T], request: ListRequest, cursors: CursorCodec) -> Page[T]:

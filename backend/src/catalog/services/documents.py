@@ -4,22 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from catalog.domain.errors import ValidationFailed
+from catalog.domain.cursors import CursorCodec
+from catalog.domain.errors import NotFound, ValidationFailed
 from catalog.domain.inputs import DocumentCreate, DocumentUpdate
 from catalog.domain.models import Document
 from catalog.ports import SearchIndex, UnitOfWork
-from catalog.services.collections import COLLECTIONS
-from catalog.services.common import (
-    deleted,
-    found,
-    index_after_commit,
-    unindex_after_commit,
-)
-from catalog.services.resources import ChildResource
-
-DOCUMENTS: ChildResource[Document] = ChildResource(
-    "document", lambda uow: uow.documents, plural="documents", parent=COLLECTIONS
-)
+from catalog.services.common import Page, index_after_commit, unindex_after_commit
+from catalog.services.crud import collections_of, documents_of, found, get_entity, list_children
 
 
 def resolve_tag_ids(uow: UnitOfWork, workspace_id: int, slugs: Sequence[str]) -> list[int]:
@@ -27,11 +18,11 @@ def resolve_tag_ids(uow: UnitOfWork, workspace_id: int, slugs: Sequence[str]) ->
     wanted = set(slugs)
     if not wanted:
         return []
-    tags = uow.tags.get_by_slugs(workspace_id, wanted)
-    missing = sorted(wanted - {tag.slug for tag in tags})
+    known = uow.tags.get_by_slugs(workspace_id, wanted)
+    missing = sorted(wanted - {tag.slug for tag in known})
     if missing:
         raise unknown_tags(missing)
-    return sorted(tag.id for tag in tags)
+    return sorted(tag.id for tag in known)
 
 
 def unknown_tags(missing: Sequence[str]) -> ValidationFailed:
@@ -40,7 +31,7 @@ def unknown_tags(missing: Sequence[str]) -> ValidationFailed:
 
 def add_document(uow: UnitOfWork, collection_id: int, data: DocumentCreate) -> Document:
     """Add a document inside an open unit of work (no commit, no indexing)."""
-    collection = COLLECTIONS.require(uow, collection_id)
+    collection = found(uow.collections.get(collection_id), "collection", collection_id)
     tag_ids = resolve_tag_ids(uow, collection.workspace_id, data.tags)
     return uow.documents.add(
         collection=collection,
@@ -61,6 +52,23 @@ def create_document(
     return document
 
 
+def get_document(uow: UnitOfWork, document_id: int) -> Document:
+    return get_entity(uow, documents_of, "document", document_id)
+
+
+def list_documents(
+    uow: UnitOfWork, cursors: CursorCodec, collection_id: int, *, cursor: str | None, limit: int
+) -> Page[Document]:
+    return list_children(
+        uow,
+        cursors,
+        parent=(collections_of, "collection", collection_id),
+        children=(documents_of, "documents"),
+        cursor=cursor,
+        limit=limit,
+    )
+
+
 def update_document(
     uow: UnitOfWork, index: SearchIndex, document_id: int, data: DocumentUpdate
 ) -> Document:
@@ -70,10 +78,11 @@ def update_document(
         if value is not None
     }
     with uow:
-        current = DOCUMENTS.require(uow, document_id)
+        current = found(uow.documents.get(document_id), "document", document_id)
         tag_ids = None
         if data.tags is not None:
             tag_ids = resolve_tag_ids(uow, current.workspace_id, data.tags)
+        # Found above, so only a concurrent delete inside our transaction could make this fail.
         document = found(
             uow.documents.update(document_id, changes, tag_ids), "document", document_id
         )
@@ -84,10 +93,7 @@ def update_document(
 
 def delete_document(uow: UnitOfWork, index: SearchIndex, document_id: int) -> None:
     with uow:
-        deleted(uow.documents.delete(document_id), "document", document_id)
+        if not uow.documents.delete(document_id):
+            raise NotFound("document", document_id)
         uow.commit()
     unindex_after_commit(index, [document_id])
-
-
-get_document = DOCUMENTS.get
-list_documents = DOCUMENTS.list

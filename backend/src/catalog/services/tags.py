@@ -2,34 +2,48 @@
 
 from __future__ import annotations
 
+from catalog.domain.cursors import CursorCodec
 from catalog.domain.errors import Conflict
 from catalog.domain.inputs import TagCreate, TagUpdate, changes_of
 from catalog.domain.models import Tag
 from catalog.domain.slugs import resolve_slug
 from catalog.ports import SearchIndex, UnitOfWork
-from catalog.services.common import deleted, index_after_commit
-from catalog.services.resources import ChildResource
-from catalog.services.workspaces import WORKSPACES
-
-TAGS: ChildResource[Tag] = ChildResource(
-    "tag", lambda uow: uow.tags, plural="tags", parent=WORKSPACES
-)
+from catalog.services.common import Page, index_after_commit
+from catalog.services.crud import found, get_entity, list_children, tags_of, workspaces_of
 
 
 def create_tag(uow: UnitOfWork, workspace_id: int, data: TagCreate) -> Tag:
     slug = resolve_slug(data.slug, data.name)
     with uow:
-        WORKSPACES.require(uow, workspace_id)
+        found(uow.workspaces.get(workspace_id), "workspace", workspace_id)
         tag = uow.tags.add(workspace_id=workspace_id, slug=slug, name=data.name)
         uow.commit()
     return tag
 
 
+def get_tag(uow: UnitOfWork, tag_id: int) -> Tag:
+    return get_entity(uow, tags_of, "tag", tag_id)
+
+
+def list_tags(
+    uow: UnitOfWork, cursors: CursorCodec, workspace_id: int, *, cursor: str | None, limit: int
+) -> Page[Tag]:
+    return list_children(
+        uow,
+        cursors,
+        parent=(workspaces_of, "workspace", workspace_id),
+        children=(tags_of, "tags"),
+        cursor=cursor,
+        limit=limit,
+    )
+
+
 def update_tag(uow: UnitOfWork, index: SearchIndex, tag_id: int, data: TagUpdate) -> Tag:
     """Rename a tag; documents carrying it are re-indexed because index bodies hold slugs."""
     with uow:
-        before = TAGS.require(uow, tag_id)
-        tag = TAGS.require_updated(uow, tag_id, changes_of(data))
+        before = found(uow.tags.get(tag_id), "tag", tag_id)
+        # Found above, so only a concurrent delete inside our transaction could make this fail.
+        tag = found(uow.tags.update(tag_id, changes_of(data)), "tag", tag_id)
         uow.commit()
         affected = []
         if tag.slug != before.slug:
@@ -43,16 +57,12 @@ def update_tag(uow: UnitOfWork, index: SearchIndex, tag_id: int, data: TagUpdate
 def delete_tag(uow: UnitOfWork, tag_id: int) -> None:
     """Delete a tag that no document carries; refuse (Conflict) otherwise."""
     with uow:
-        TAGS.require(uow, tag_id)
+        found(uow.tags.get(tag_id), "tag", tag_id)
         in_use = uow.tags.usage_count(tag_id)
         if in_use:
             raise Conflict(
                 "tag",
                 f"the tag is attached to {in_use} document(s); remove it from them first",
             )
-        deleted(uow.tags.delete(tag_id), "tag", tag_id)
+        uow.tags.delete(tag_id)
         uow.commit()
-
-
-get_tag = TAGS.get
-list_tags = TAGS.list

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import fields
 from datetime import datetime
-from typing import Any, cast
+from typing import Any, Generic, TypeVar, cast
 
-from sqlalchemy import CursorResult, delete, func, insert, select
+from sqlalchemy import ColumnElement, CursorResult, delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from catalog.adapters.db.errors import guarded
@@ -17,10 +18,8 @@ from catalog.domain.models import Collection as CollectionEntity
 from catalog.domain.models import Document, Tag, Workspace
 from catalog.ports import NewDocument
 
-WORKSPACE_FIELDS = frozenset({"slug", "name", "description"})
-COLLECTION_FIELDS = frozenset({"slug", "name", "description"})
-TAG_FIELDS = frozenset({"slug", "name"})
-DOCUMENT_FIELDS = frozenset({"title", "body"})
+RowT = TypeVar("RowT", WorkspaceRow, CollectionRow, TagRow, DocumentRow)
+EntityT = TypeVar("EntityT", Workspace, CollectionEntity, Tag, Document)
 
 
 def _apply(row: Any, changes: Mapping[str, object], allowed: frozenset[str]) -> None:
@@ -36,71 +35,89 @@ def _deleted(result: Any) -> bool:
     return cast(CursorResult[Any], result).rowcount > 0
 
 
-def _workspace(row: WorkspaceRow) -> Workspace:
-    return Workspace(
-        id=row.id,
-        slug=row.slug,
-        name=row.name,
-        description=row.description,
-        created_at=row.created_at,
-        updated_at=row.updated_at,
-    )
+def _entity(entity_class: type[EntityT], row: Any, **overrides: object) -> EntityT:
+    """Copy an entity's fields by name off an ORM row or a RETURNING row."""
+    values = {f.name: getattr(row, f.name) for f in fields(entity_class) if f.name not in overrides}
+    return entity_class(**values, **overrides)
 
 
-def _collection(row: CollectionRow) -> CollectionEntity:
-    return CollectionEntity(
-        id=row.id,
-        workspace_id=row.workspace_id,
-        slug=row.slug,
-        name=row.name,
-        description=row.description,
-        created_at=row.created_at,
-        updated_at=row.updated_at,
-    )
+class _RowRepository(Generic[RowT, EntityT]):
+    """Lookups and writes by primary key, shared by every table's repository."""
 
+    row_class: type[RowT]
+    entity_class: type[EntityT]
+    # Columns ``update`` may change.
+    updatable: frozenset[str]
 
-def _tag(row: TagRow) -> Tag:
-    return Tag(
-        id=row.id,
-        workspace_id=row.workspace_id,
-        slug=row.slug,
-        name=row.name,
-        created_at=row.created_at,
-        updated_at=row.updated_at,
-    )
-
-
-class SqlAlchemyWorkspaceRepository:
     def __init__(self, session: Session) -> None:
         self._session = session
 
-    def add(self, *, slug: str, name: str, description: str) -> Workspace:
-        row = WorkspaceRow(slug=slug, name=name, description=description)
+    def _to_entities(self, rows: Sequence[RowT]) -> list[EntityT]:
+        return [_entity(self.entity_class, row) for row in rows]
+
+    def _insert(self, row: RowT, *, then: Callable[[RowT], None] | None = None) -> EntityT:
+        """Insert ``row`` (``then`` writes what hangs off its new id) and read it back."""
         with guarded(self._session):
             self._session.add(row)
             self._session.flush()
+            if then is not None:
+                then(row)
         self._session.refresh(row)
-        return _workspace(row)
+        return self._to_entities([row])[0]
 
-    def get(self, workspace_id: int) -> Workspace | None:
-        row = self._session.get(WorkspaceRow, workspace_id)
-        return _workspace(row) if row else None
+    def get(self, entity_id: int) -> EntityT | None:
+        row = self._session.get(self.row_class, entity_id)
+        return self._to_entities([row])[0] if row else None
 
-    def list_after(self, *, after_id: int | None, limit: int) -> list[Workspace]:
-        stmt = select(WorkspaceRow).order_by(WorkspaceRow.id).limit(limit)
+    def _list_after(
+        self, *criteria: ColumnElement[bool], after_id: int | None, limit: int
+    ) -> list[EntityT]:
+        """Keyset page by id among the rows matching ``criteria``."""
+        stmt = select(self.row_class).order_by(self.row_class.id).limit(limit)
+        if criteria:
+            stmt = stmt.where(*criteria)
         if after_id is not None:
-            stmt = stmt.where(WorkspaceRow.id > after_id)
-        return [_workspace(row) for row in self._session.scalars(stmt)]
+            stmt = stmt.where(self.row_class.id > after_id)
+        return self._to_entities(self._session.scalars(stmt).all())
 
-    def update(self, workspace_id: int, changes: Mapping[str, object]) -> Workspace | None:
-        row = self._session.get(WorkspaceRow, workspace_id)
+    def _update(
+        self,
+        entity_id: int,
+        changes: Mapping[str, object],
+        *,
+        then: Callable[[RowT], None] | None = None,
+    ) -> EntityT | None:
+        row = self._session.get(self.row_class, entity_id)
         if row is None:
             return None
         with guarded(self._session):
-            _apply(row, changes, WORKSPACE_FIELDS)
+            _apply(row, changes, self.updatable)
             self._session.flush()
+            if then is not None:
+                then(row)
         self._session.refresh(row)
-        return _workspace(row)
+        return self._to_entities([row])[0]
+
+    def _delete(self, entity_id: int) -> bool:
+        # Bulk DELETE: the session's identity map may now hold deleted (cascaded) rows.
+        result = self._session.execute(delete(self.row_class).where(self.row_class.id == entity_id))
+        self._session.expunge_all()
+        return _deleted(result)
+
+
+class SqlAlchemyWorkspaceRepository(_RowRepository[WorkspaceRow, Workspace]):
+    row_class = WorkspaceRow
+    entity_class = Workspace
+    updatable = frozenset({"slug", "name", "description"})
+
+    def add(self, *, slug: str, name: str, description: str) -> Workspace:
+        return self._insert(WorkspaceRow(slug=slug, name=name, description=description))
+
+    def list_after(self, *, after_id: int | None, limit: int) -> list[Workspace]:
+        return self._list_after(after_id=after_id, limit=limit)
+
+    def update(self, workspace_id: int, changes: Mapping[str, object]) -> Workspace | None:
+        return self._update(workspace_id, changes)
 
     def delete(self, workspace_id: int) -> bool:
         # Tag links are RESTRICT even under the cascade; unlinking first makes the whole
@@ -108,75 +125,40 @@ class SqlAlchemyWorkspaceRepository:
         self._session.execute(
             delete(document_tags).where(document_tags.c.workspace_id == workspace_id)
         )
-        result = self._session.execute(delete(WorkspaceRow).where(WorkspaceRow.id == workspace_id))
-        self._session.expunge_all()
-        return _deleted(result)
+        return self._delete(workspace_id)
 
 
-class SqlAlchemyCollectionRepository:
-    def __init__(self, session: Session) -> None:
-        self._session = session
+class SqlAlchemyCollectionRepository(_RowRepository[CollectionRow, CollectionEntity]):
+    row_class = CollectionRow
+    entity_class = CollectionEntity
+    updatable = frozenset({"slug", "name", "description"})
 
     def add(self, *, workspace_id: int, slug: str, name: str, description: str) -> CollectionEntity:
-        row = CollectionRow(
-            workspace_id=workspace_id, slug=slug, name=name, description=description
+        return self._insert(
+            CollectionRow(workspace_id=workspace_id, slug=slug, name=name, description=description)
         )
-        with guarded(self._session):
-            self._session.add(row)
-            self._session.flush()
-        self._session.refresh(row)
-        return _collection(row)
-
-    def get(self, collection_id: int) -> CollectionEntity | None:
-        row = self._session.get(CollectionRow, collection_id)
-        return _collection(row) if row else None
 
     def list_after(
         self, workspace_id: int, *, after_id: int | None, limit: int
     ) -> list[CollectionEntity]:
-        stmt = (
-            select(CollectionRow)
-            .where(CollectionRow.workspace_id == workspace_id)
-            .order_by(CollectionRow.id)
-            .limit(limit)
+        return self._list_after(
+            CollectionRow.workspace_id == workspace_id, after_id=after_id, limit=limit
         )
-        if after_id is not None:
-            stmt = stmt.where(CollectionRow.id > after_id)
-        return [_collection(row) for row in self._session.scalars(stmt)]
 
     def update(self, collection_id: int, changes: Mapping[str, object]) -> CollectionEntity | None:
-        row = self._session.get(CollectionRow, collection_id)
-        if row is None:
-            return None
-        with guarded(self._session):
-            _apply(row, changes, COLLECTION_FIELDS)
-            self._session.flush()
-        self._session.refresh(row)
-        return _collection(row)
+        return self._update(collection_id, changes)
 
     def delete(self, collection_id: int) -> bool:
-        result = self._session.execute(
-            delete(CollectionRow).where(CollectionRow.id == collection_id)
-        )
-        self._session.expunge_all()
-        return _deleted(result)
+        return self._delete(collection_id)
 
 
-class SqlAlchemyTagRepository:
-    def __init__(self, session: Session) -> None:
-        self._session = session
+class SqlAlchemyTagRepository(_RowRepository[TagRow, Tag]):
+    row_class = TagRow
+    entity_class = Tag
+    updatable = frozenset({"slug", "name"})
 
     def add(self, *, workspace_id: int, slug: str, name: str) -> Tag:
-        row = TagRow(workspace_id=workspace_id, slug=slug, name=name)
-        with guarded(self._session):
-            self._session.add(row)
-            self._session.flush()
-        self._session.refresh(row)
-        return _tag(row)
-
-    def get(self, tag_id: int) -> Tag | None:
-        row = self._session.get(TagRow, tag_id)
-        return _tag(row) if row else None
+        return self._insert(TagRow(workspace_id=workspace_id, slug=slug, name=name))
 
     def get_by_slugs(self, workspace_id: int, slugs: Collection[str]) -> list[Tag]:
         if not slugs:
@@ -186,28 +168,13 @@ class SqlAlchemyTagRepository:
             .where(TagRow.workspace_id == workspace_id, TagRow.slug.in_(list(slugs)))
             .order_by(TagRow.slug)
         )
-        return [_tag(row) for row in self._session.scalars(stmt)]
+        return self._to_entities(self._session.scalars(stmt).all())
 
     def list_after(self, workspace_id: int, *, after_id: int | None, limit: int) -> list[Tag]:
-        stmt = (
-            select(TagRow)
-            .where(TagRow.workspace_id == workspace_id)
-            .order_by(TagRow.id)
-            .limit(limit)
-        )
-        if after_id is not None:
-            stmt = stmt.where(TagRow.id > after_id)
-        return [_tag(row) for row in self._session.scalars(stmt)]
+        return self._list_after(TagRow.workspace_id == workspace_id, after_id=after_id, limit=limit)
 
     def update(self, tag_id: int, changes: Mapping[str, object]) -> Tag | None:
-        row = self._session.get(TagRow, tag_id)
-        if row is None:
-            return None
-        with guarded(self._session):
-            _apply(row, changes, TAG_FIELDS)
-            self._session.flush()
-        self._session.refresh(row)
-        return _tag(row)
+        return self._update(tag_id, changes)
 
     def usage_count(self, tag_id: int) -> int:
         stmt = (
@@ -218,14 +185,13 @@ class SqlAlchemyTagRepository:
     def delete(self, tag_id: int) -> bool:
         # The RESTRICT key on document_tags refuses the delete while the tag is in use.
         with guarded(self._session):
-            result = self._session.execute(delete(TagRow).where(TagRow.id == tag_id))
-        self._session.expunge_all()
-        return _deleted(result)
+            return self._delete(tag_id)
 
 
-class SqlAlchemyDocumentRepository:
-    def __init__(self, session: Session) -> None:
-        self._session = session
+class SqlAlchemyDocumentRepository(_RowRepository[DocumentRow, Document]):
+    row_class = DocumentRow
+    entity_class = Document
+    updatable = frozenset({"title", "body"})
 
     def _tags_by_document(self, document_ids: Sequence[int]) -> dict[int, tuple[str, ...]]:
         if not document_ids:
@@ -242,20 +208,9 @@ class SqlAlchemyDocumentRepository:
         return {document_id: tuple(slugs) for document_id, slugs in tags.items()}
 
     def _to_entities(self, rows: Sequence[DocumentRow]) -> list[Document]:
+        # Tag slugs live in document_tags: one query for the whole batch.
         tags = self._tags_by_document([row.id for row in rows])
-        return [
-            Document(
-                id=row.id,
-                workspace_id=row.workspace_id,
-                collection_id=row.collection_id,
-                title=row.title,
-                body=row.body,
-                tags=tags.get(row.id, ()),
-                created_at=row.created_at,
-                updated_at=row.updated_at,
-            )
-            for row in rows
-        ]
+        return [_entity(Document, row, tags=tags.get(row.id, ())) for row in rows]
 
     def _set_tags(self, row: DocumentRow, tag_ids: Sequence[int]) -> None:
         self._session.execute(delete(document_tags).where(document_tags.c.document_id == row.id))
@@ -287,12 +242,7 @@ class SqlAlchemyDocumentRepository:
         if created_at is not None:
             row.created_at = created_at
             row.updated_at = created_at
-        with guarded(self._session):
-            self._session.add(row)
-            self._session.flush()
-            self._set_tags(row, tag_ids)
-        self._session.refresh(row)
-        return self._to_entities([row])[0]
+        return self._insert(row, then=lambda inserted: self._set_tags(inserted, tag_ids))
 
     def add_many(
         self, *, collection: CollectionEntity, documents: Sequence[NewDocument]
@@ -343,16 +293,14 @@ class SqlAlchemyDocumentRepository:
             if links:
                 self._session.execute(insert(document_tags), links)
         slugs = self._tag_slugs({t for doc in documents for t in doc.tag_ids})
+        # The tags are known without reading document_tags back, unlike in _to_entities.
         return [
-            Document(
-                id=row.id,
+            _entity(
+                Document,
+                row,
                 workspace_id=collection.workspace_id,
                 collection_id=collection.id,
-                title=row.title,
-                body=row.body,
                 tags=tuple(sorted(slugs[t] for t in set(doc.tag_ids))),
-                created_at=row.created_at,
-                updated_at=row.updated_at,
             )
             for row, doc in zip(rows, documents, strict=True)
         ]
@@ -363,10 +311,6 @@ class SqlAlchemyDocumentRepository:
         stmt = select(TagRow.id, TagRow.slug).where(TagRow.id.in_(sorted(tag_ids)))
         return {tag_id: slug for tag_id, slug in self._session.execute(stmt)}
 
-    def get(self, document_id: int) -> Document | None:
-        row = self._session.get(DocumentRow, document_id)
-        return self._to_entities([row])[0] if row else None
-
     def get_many(self, document_ids: Sequence[int]) -> dict[int, Document]:
         if not document_ids:
             return {}
@@ -376,21 +320,12 @@ class SqlAlchemyDocumentRepository:
         return {document.id: document for document in self._to_entities(rows)}
 
     def list_after(self, collection_id: int, *, after_id: int | None, limit: int) -> list[Document]:
-        stmt = (
-            select(DocumentRow)
-            .where(DocumentRow.collection_id == collection_id)
-            .order_by(DocumentRow.id)
-            .limit(limit)
+        return self._list_after(
+            DocumentRow.collection_id == collection_id, after_id=after_id, limit=limit
         )
-        if after_id is not None:
-            stmt = stmt.where(DocumentRow.id > after_id)
-        return self._to_entities(self._session.scalars(stmt).all())
 
     def list_all_after(self, *, after_id: int | None, limit: int) -> list[Document]:
-        stmt = select(DocumentRow).order_by(DocumentRow.id).limit(limit)
-        if after_id is not None:
-            stmt = stmt.where(DocumentRow.id > after_id)
-        return self._to_entities(self._session.scalars(stmt).all())
+        return self._list_after(after_id=after_id, limit=limit)
 
     def update(
         self,
@@ -398,21 +333,12 @@ class SqlAlchemyDocumentRepository:
         changes: Mapping[str, object],
         tag_ids: Sequence[int] | None = None,
     ) -> Document | None:
-        row = self._session.get(DocumentRow, document_id)
-        if row is None:
-            return None
-        with guarded(self._session):
-            _apply(row, changes, DOCUMENT_FIELDS)
-            self._session.flush()
-            if tag_ids is not None:
-                self._set_tags(row, tag_ids)
-        self._session.refresh(row)
-        return self._to_entities([row])[0]
+        if tag_ids is None:
+            return self._update(document_id, changes)
+        return self._update(document_id, changes, then=lambda row: self._set_tags(row, tag_ids))
 
     def delete(self, document_id: int) -> bool:
-        result = self._session.execute(delete(DocumentRow).where(DocumentRow.id == document_id))
-        self._session.expunge_all()
-        return _deleted(result)
+        return self._delete(document_id)
 
     def ids_in_scope(
         self,

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from elastic_transport import ConnectionError as TransportConnectionError
 from elastic_transport import ConnectionTimeout
 from elasticsearch import ApiError, BadRequestError, Elasticsearch
 
-from catalog.adapters.search.engine import ALREADY_EXISTS, REQUEST_TIMEOUT_SECONDS, EngineIndex
-from catalog.adapters.search.mapping import index_definition
+from catalog.adapters.search.dsl_index import REQUEST_TIMEOUT_SECONDS, DslSearchIndex
 
 
 def elasticsearch_client(url: str, **client_options: Any) -> Elasticsearch:
@@ -19,26 +19,44 @@ def elasticsearch_client(url: str, **client_options: Any) -> Elasticsearch:
     return Elasticsearch(url, **options)
 
 
-class ElasticsearchIndex(EngineIndex):
+class ElasticsearchIndex(DslSearchIndex[Elasticsearch]):
     backend = "elasticsearch"
-    product = "Elasticsearch"
+    engine_title = "Elasticsearch"
+    unreachable_errors = (TransportConnectionError, ConnectionTimeout)
+    api_error = ApiError
+    bad_request_error = BadRequestError
 
-    def _create_index(self) -> None:
-        definition = index_definition()
+    @staticmethod
+    def _status(error: ApiError) -> int | None:
+        return error.meta.status
+
+    @staticmethod
+    def _error_type(error: ApiError) -> str | None:
+        body = error.body
+        if isinstance(body, dict) and isinstance(body.get("error"), dict):
+            return body["error"].get("type")
+        return None
+
+    def _index_exists(self) -> bool:
+        return bool(self._client.indices.exists(index=self.index))
+
+    def _create_index(self, definition: dict[str, Any]) -> None:
+        # The 8.x client takes settings and mappings as separate keyword arguments.
         self._client.indices.create(
             index=self.index, settings=definition["settings"], mappings=definition["mappings"]
         )
 
-    def _delete_index(self) -> None:
+    def _delete_index_if_present(self) -> None:
         self._client.indices.delete(index=self.index, ignore_unavailable=True)
 
-    def _bulk(self, operations: list[dict[str, Any]]) -> dict[str, Any]:
-        refresh = {"refresh": True} if self._refresh else {}
-        return self._client.bulk(operations=operations, **refresh).body
+    def _send_bulk(self, operations: list[dict[str, Any]]) -> Mapping[str, Any]:
+        if self._refresh:
+            return self._client.bulk(operations=operations, refresh=True).body
+        return self._client.bulk(operations=operations).body
 
-    def _search(self, body: dict[str, Any]) -> dict[str, Any]:
-        # The 8.x client takes the body's parts as keywords (its `body=` is deprecated).
-        return self._client.search(
+    def _send_search(self, body: dict[str, Any]) -> Mapping[str, Any]:
+        # The 8.x client refuses a raw ``body``: every part of it is its own keyword argument.
+        response = self._client.search(
             index=self.index,
             query=body["query"],
             sort=body["sort"],
@@ -46,18 +64,5 @@ class ElasticsearchIndex(EngineIndex):
             search_after=body.get("search_after"),
             source=body["_source"],
             track_total_hits=body["track_total_hits"],
-        ).body
-
-    def _already_exists(self, error: Exception) -> bool:
-        if not isinstance(error, BadRequestError):
-            return False
-        body = error.body
-        error_info = body.get("error") if isinstance(body, dict) else None
-        return isinstance(error_info, dict) and error_info.get("type") == ALREADY_EXISTS
-
-    def _outage_status(self, error: Exception) -> str | None:
-        if isinstance(error, TransportConnectionError | ConnectionTimeout):
-            return "not reachable"
-        if isinstance(error, ApiError):
-            return "unavailable" if error.meta.status >= 500 else None
-        return None
+        )
+        return response.body

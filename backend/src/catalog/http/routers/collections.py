@@ -8,6 +8,7 @@ from catalog.domain.inputs import CollectionCreate, CollectionUpdate
 from catalog.http.dependencies import ContainerDep
 from catalog.http.problems import problem_responses
 from catalog.http.routers.params import DEFAULT_LIMIT, CollectionId, Cursor, Limit, WorkspaceId
+from catalog.http.routers.responses import created
 from catalog.http.schemas import CollectionOut, CollectionPage
 from catalog.services import collections
 
@@ -24,8 +25,7 @@ def create_collection(
     workspace_id: WorkspaceId, data: CollectionCreate, c: ContainerDep, response: Response
 ) -> CollectionOut:
     collection = collections.create_collection(c.uow(), workspace_id, data)
-    response.headers["Location"] = f"/collections/{collection.id}"
-    return CollectionOut.of(collection)
+    return created(response, "/collections", CollectionOut.of(collection))
 
 
 @router.get(

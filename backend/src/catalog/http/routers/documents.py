@@ -12,6 +12,7 @@ from catalog.domain.jsonl import MAX_LINE_BYTES, LineSplitter
 from catalog.http.dependencies import ContainerDep
 from catalog.http.problems import problem_responses
 from catalog.http.routers.params import DEFAULT_LIMIT, CollectionId, Cursor, DocumentId, Limit
+from catalog.http.routers.responses import created
 from catalog.http.schemas import DocumentOut, DocumentPage, ImportReportOut
 from catalog.services import documents
 from catalog.services.bulk_import import DocumentImporter
@@ -31,8 +32,7 @@ def create_document(
     collection_id: CollectionId, data: DocumentCreate, c: ContainerDep, response: Response
 ) -> DocumentOut:
     document = documents.create_document(c.uow(), c.search_index, collection_id, data)
-    response.headers["Location"] = f"/documents/{document.id}"
-    return DocumentOut.of(document)
+    return created(response, "/documents", DocumentOut.of(document))
 
 
 @router.get(

@@ -8,6 +8,7 @@ from catalog.domain.inputs import TagCreate, TagUpdate
 from catalog.http.dependencies import ContainerDep
 from catalog.http.problems import problem_responses
 from catalog.http.routers.params import DEFAULT_LIMIT, Cursor, Limit, TagId, WorkspaceId
+from catalog.http.routers.responses import created
 from catalog.http.schemas import TagOut, TagPage
 from catalog.services import tags
 
@@ -24,8 +25,7 @@ def create_tag(
     workspace_id: WorkspaceId, data: TagCreate, c: ContainerDep, response: Response
 ) -> TagOut:
     tag = tags.create_tag(c.uow(), workspace_id, data)
-    response.headers["Location"] = f"/tags/{tag.id}"
-    return TagOut.of(tag)
+    return created(response, "/tags", TagOut.of(tag))
 
 
 @router.get(

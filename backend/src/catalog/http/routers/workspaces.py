@@ -8,6 +8,7 @@ from catalog.domain.inputs import WorkspaceCreate, WorkspaceUpdate
 from catalog.http.dependencies import ContainerDep
 from catalog.http.problems import problem_responses
 from catalog.http.routers.params import DEFAULT_LIMIT, Cursor, Limit, WorkspaceId
+from catalog.http.routers.responses import created
 from catalog.http.schemas import WorkspaceOut, WorkspacePage
 from catalog.services import workspaces
 
@@ -22,8 +23,7 @@ router = APIRouter(prefix="/workspaces", tags=["workspaces"])
 )
 def create_workspace(data: WorkspaceCreate, c: ContainerDep, response: Response) -> WorkspaceOut:
     workspace = workspaces.create_workspace(c.uow(), data)
-    response.headers["Location"] = f"/workspaces/{workspace.id}"
-    return WorkspaceOut.of(workspace)
+    return created(response, "/workspaces", WorkspaceOut.of(workspace))
 
 
 @router.get("", response_model=WorkspacePage, responses=problem_responses(400, 422, 503))

@@ -1,0 +1,129 @@
+"""The use-case shapes workspaces, collections, tags and documents have in common.
+
+Each resource's module keeps its own public functions (the HTTP layer and tests call those);
+they pass in which repository of the unit of work they mean and the resource's name for
+NotFound, so "fetch or 404", "list a parent's children" and "delete and unindex what went with
+it" are written once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any, Protocol, TypeVar
+
+from catalog.domain.cursors import CursorCodec
+from catalog.domain.errors import NotFound
+from catalog.ports import (
+    CollectionRepository,
+    DocumentRepository,
+    SearchIndex,
+    TagRepository,
+    UnitOfWork,
+    WorkspaceRepository,
+)
+from catalog.services.common import Page, list_request, page_of, unindex_after_commit
+
+E = TypeVar("E")
+E_co = TypeVar("E_co", covariant=True)
+
+
+class _Gettable(Protocol[E_co]):
+    def get(self, entity_id: int, /) -> E_co | None: ...
+
+
+class _Updatable(Protocol[E_co]):
+    def update(self, entity_id: int, changes: Mapping[str, object], /) -> E_co | None: ...
+
+
+class _Deletable(Protocol):
+    def delete(self, entity_id: int, /) -> bool: ...
+
+
+class _ListableByParent(Protocol[E_co]):
+    def list_after(self, parent_id: int, /, *, after_id: int | None, limit: int) -> list[E_co]: ...
+
+
+# Which repository of a unit of work a helper should use (it opens the unit of work itself).
+def workspaces_of(uow: UnitOfWork) -> WorkspaceRepository:
+    return uow.workspaces
+
+
+def collections_of(uow: UnitOfWork) -> CollectionRepository:
+    return uow.collections
+
+
+def tags_of(uow: UnitOfWork) -> TagRepository:
+    return uow.tags
+
+
+def documents_of(uow: UnitOfWork) -> DocumentRepository:
+    return uow.documents
+
+
+def found(entity: E | None, kind: str, entity_id: int) -> E:
+    """``entity``, or NotFound when the lookup by ``entity_id`` came back empty."""
+    if entity is None:
+        raise NotFound(kind, entity_id)
+    return entity
+
+
+def get_entity(
+    uow: UnitOfWork, repository: Callable[[UnitOfWork], _Gettable[E]], kind: str, entity_id: int
+) -> E:
+    with uow:
+        entity = repository(uow).get(entity_id)
+    return found(entity, kind, entity_id)
+
+
+def list_children(
+    uow: UnitOfWork,
+    cursors: CursorCodec,
+    *,
+    parent: tuple[Callable[[UnitOfWork], _Gettable[Any]], str, int],
+    children: tuple[Callable[[UnitOfWork], _ListableByParent[E]], str],
+    cursor: str | None,
+    limit: int,
+) -> Page[E]:
+    """One page of a parent's children; NotFound names the parent when it does not exist.
+
+    ``parent`` is (repository, kind, id); ``children`` is (repository, list kind) where the
+    list kind scopes the cursor so it cannot be replayed on another listing.
+    """
+    parent_repository, parent_kind, parent_id = parent
+    child_repository, list_kind = children
+    request = list_request(cursors, list_kind, parent_id, cursor, limit)
+    with uow:
+        found(parent_repository(uow).get(parent_id), parent_kind, parent_id)
+        items = child_repository(uow).list_after(
+            parent_id, after_id=request.after_id, limit=request.limit + 1
+        )
+    return page_of(items, request, cursors)
+
+
+def update_entity(
+    uow: UnitOfWork,
+    repository: Callable[[UnitOfWork], _Updatable[E]],
+    kind: str,
+    entity_id: int,
+    changes: Mapping[str, object],
+) -> E:
+    with uow:
+        entity = found(repository(uow).update(entity_id, changes), kind, entity_id)
+        uow.commit()
+    return entity
+
+
+def delete_with_documents(
+    uow: UnitOfWork,
+    index: SearchIndex,
+    repository: Callable[[UnitOfWork], _Deletable],
+    kind: str,
+    entity_id: int,
+) -> None:
+    """Delete a workspace or collection; its documents go by cascade, so unindex them too."""
+    with uow:
+        document_ids = uow.documents.ids_in_scope(**{f"{kind}_id": entity_id})
+        if not repository(uow).delete(entity_id):
+            raise NotFound(kind, entity_id)
+        uow.commit()
+    unindex_after_commit(index, document_ids)
