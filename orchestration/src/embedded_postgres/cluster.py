@@ -14,6 +14,9 @@ keep the process as our direct child, which lets us stop it reliably. Database-l
 (cloning from a template database, dropping) is left to pytest-postgresql's ``DatabaseJanitor``
 in the test utilities.
 
+This module is one class, the cluster's lifecycle (about 400 lines, kept whole because its steps
+share state); where the binaries are is binaries.py, what it needs from the host is host.py.
+
 Environment:
     PG_BINDIR    directory holding ``initdb`` and ``postgres`` (default: ``pg_config --bindir``)
     PG_OS_USER   OS user that owns and runs the cluster when we are root (default ``postgres``)
