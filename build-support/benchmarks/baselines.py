@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import shlex
 import shutil
-import subprocess
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 from harness import CACHE, Timed, capture, clean_env, fresh, timed
-from workspaces import Workspace, scenario_env
+from workspaces import EnvGroup, Workspace, scenario_env
 
 # pip's cache, warm as a CI job restores it; kept apart from the user's own.
 PIP_CACHE = CACHE / "pip-cache"
@@ -40,11 +40,47 @@ def pytest_cmd(
     ]
 
 
+def _pytest_group(
+    python: Path, ws: Workspace, group: EnvGroup, name: str, logs: Path, *extra: str
+) -> Timed:
+    """One plain pytest process over a group, coverage data to logs/<name>.cov."""
+    cmd = pytest_cmd(python, ws, group.files, logs / f"{name}.xml", "--cov-report=", *extra)
+    env = scenario_env(ws, ws.pg_cache, COVERAGE_FILE=str(logs / f"{name}.cov"), **group.environ())
+    return timed(cmd, cwd=ws.root, env=env, log=logs / f"{name}.log")
+
+
+def _combine_and_gate(
+    python: Path, ws: Workspace, logs: Path, name: str, parts: list[Path]
+) -> Timed:
+    """`coverage combine` of the parts, then the gate: the whole suite's coverage judged once."""
+    data = logs / f"{name}.coverage"
+    env = scenario_env(ws)
+    combined = timed(
+        [str(python), "-m", "coverage", "combine", f"--data-file={data}", *map(str, parts)],
+        cwd=ws.root,
+        env=env,
+        log=logs / f"{name}-combine.log",
+    )
+    if not combined.ok:
+        return combined
+    report = [str(python), "-m", "coverage", "report", f"--data-file={data}"]
+    report += ["--rcfile=pyproject.toml", f"--fail-under={GATE}"]
+    return timed(report, cwd=ws.root, env=env, log=logs / f"{name}-gate.log")
+
+
 def run_b0(ws: Workspace, python: Path, logs: Path, rep: int) -> Timed:
-    junit = logs / f"b0-{rep}.xml"
-    cmd = pytest_cmd(python, ws, ws.files(), junit, "--cov-report=term", f"--cov-fail-under={GATE}")
-    env = scenario_env(ws, fresh(ws.pg_cache), COVERAGE_FILE=str(logs / f".coverage.b0-{rep}"))
-    return timed(cmd, cwd=ws.root, env=env, log=logs / f"b0-{rep}.log")
+    """The serial job: one pytest process per group (suite), one after the other, then the gate."""
+    fresh(ws.pg_cache)
+    start = time.monotonic()
+    runs = [
+        _pytest_group(python, ws, group, f"b0-{rep}-{i}", logs)
+        for i, group in enumerate(ws.env_groups())
+    ]
+    gate = _combine_and_gate(
+        python, ws, logs, f"b0-{rep}", [logs / f"b0-{rep}-{i}.cov" for i in range(len(runs))]
+    )
+    rc = next((r.rc for r in runs if not r.ok), gate.rc)
+    return Timed(time.monotonic() - start, rc, gate.log)
 
 
 @dataclass
@@ -55,63 +91,33 @@ class B1Run:
     combine: float
 
 
-def run_b1(ws: Workspace, xdist: Path, logs: Path, rep: int, workers: int) -> B1Run:
+def run_b1(ws: Workspace, python: Path, logs: Path, rep: int, workers: int) -> B1Run:
+    """Two lanes side by side: groups without services under xdist, the others serially;
+    then combine and the gate."""
     fresh(ws.pg_cache)
+    groups = list(enumerate(ws.env_groups()))
     lanes = {
-        "fast": (ws.files("unit", "contract"), ["-n", str(workers)]),
-        "integration": (ws.files("integration"), []),
+        "fast": [(i, g, ("-n", str(workers))) for i, g in groups if not g.serial],
+        "integration": [(i, g, ()) for i, g in groups if g.serial],
     }
-    procs: dict[str, tuple[subprocess.Popen[bytes], float]] = {}
-    handles = []
     start = time.monotonic()
-    for name, (files, extra) in lanes.items():
-        if not files:
-            continue
-        cmd = pytest_cmd(xdist, ws, files, logs / f"b1-{name}-{rep}.xml", "--cov-report=", *extra)
-        env = scenario_env(ws, ws.pg_cache, COVERAGE_FILE=str(logs / f"b1-{rep}.cov.{name}"))
-        out = (logs / f"b1-{name}-{rep}.log").open("w")
-        handles.append(out)
-        procs[name] = (
-            subprocess.Popen(cmd, cwd=ws.root, env=env, stdout=out, stderr=subprocess.STDOUT),
-            start,
-        )
-    ends: dict[str, float] = {}
-    rc = 0
-    while len(ends) < len(procs):
-        for name, (proc, _) in procs.items():
-            if name not in ends and proc.poll() is not None:
-                ends[name] = time.monotonic() - start
-                rc = rc or proc.returncode
-        time.sleep(0.05)
-    for out in handles:
-        out.close()
-    data = logs / f"b1-{rep}.coverage"
-    env = scenario_env(ws)
-    parts = [str(logs / f"b1-{rep}.cov.{name}") for name in procs]
+
+    def run_lane(members: list[tuple[int, EnvGroup, tuple[str, ...]]]) -> tuple[float, int]:
+        rc = 0
+        for i, group, extra in members:
+            rc = rc or _pytest_group(python, ws, group, f"b1-{rep}-{i}", logs, *extra).rc
+        return time.monotonic() - start, rc
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        done = {name: pool.submit(run_lane, members) for name, members in lanes.items()}
+        ends = {name: future.result() for name, future in done.items()}
     combine_start = time.monotonic()
-    combined = timed(
-        [str(xdist), "-m", "coverage", "combine", f"--data-file={data}", *parts],
-        cwd=ws.root,
-        env=env,
-        log=logs / f"b1-combine-{rep}.log",
-    )
-    gate = timed(
-        [
-            str(xdist),
-            "-m",
-            "coverage",
-            "report",
-            f"--data-file={data}",
-            "--rcfile=pyproject.toml",
-            f"--fail-under={GATE}",
-        ],
-        cwd=ws.root,
-        env=env,
-        log=logs / f"b1-gate-{rep}.log",
-    )
+    parts = [logs / f"b1-{rep}-{i}.cov" for i, _ in groups]
+    gate = _combine_and_gate(python, ws, logs, f"b1-{rep}", parts)
     combine = time.monotonic() - combine_start
-    total = Timed(time.monotonic() - start, rc or combined.rc or gate.rc, gate.log)
-    return B1Run(total, ends.get("fast", 0.0), ends.get("integration", 0.0), combine)
+    rc = next((r for _, r in ends.values() if r), gate.rc)
+    total = Timed(time.monotonic() - start, rc, gate.log)
+    return B1Run(total, ends["fast"][0], ends["integration"][0], combine)
 
 
 def frozen_requirements(export_python: Path, dest: Path, extra: Sequence[str] = ()) -> Path:

@@ -16,7 +16,7 @@ from harness import Timed, fresh, progress, repeat
 from pants_runs import PantsRun, Stores, pants_test
 from results import Results, guarded
 from scenarios import filled_remote_cache, modes, one_change, remote, replay, startup_profile
-from workspaces import Workspace, real_workspace, stop_pantsd, xdist_python
+from workspaces import Workspace, env_groups, real_workspace, stop_pantsd, xdist_python
 
 from testlanes.report.junit import read_report
 
@@ -33,6 +33,8 @@ def real_suite(
     cores = os.cpu_count() or 1
     logs = work / "logs-real"
     ws = real_workspace(checkout_a, work, lanes, args.change_file)
+    # Plain pytest runs a process per suite: the variables the BUILD files give each directory.
+    ws.groups = env_groups(checkout_a, ws.files())
     extra_tests = sorted({f for files in lanes.values() for f in files} - set(ws.files()))
     xdist = xdist_python(export_python, logs / "xdist-install.log")
     scenarios = args.scenarios
@@ -46,7 +48,7 @@ def real_suite(
     lane_of = {f: lane for lane, files in ws.lanes.items() for f in files}
     tests = [
         (result.file, result.seconds)
-        for rep_xml in sorted(logs.glob("b0-*.xml"))[-1:]
+        for rep_xml in sorted(logs.glob(f"b0-{reps}-*.xml"))
         for result in read_report(rep_xml)
     ]
     results.profile = gen.profile_from_tests(tests, lane_of)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
 import subprocess
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,6 +24,58 @@ XDIST_REQUIREMENTS = ("pytest-xdist>=3.6,<4", "execnet>=2.1,<3")
 LANES = gen.LANES
 
 
+# Lane policy, which a plain pytest run (B0, B1) does not have; the rest of a test target's
+# variables (suite, services, the plugin) decide what one pytest process can run together.
+_LANE_ONLY = ("TEST_LANE", "PYTEST_TIMEOUT", "TEST_LOCK_TIMEOUT")
+
+
+@dataclass(frozen=True)
+class EnvGroup:
+    """Test files one plain pytest process can run: the same variables from their BUILD files."""
+
+    env: tuple[str, ...]  # NAME=value
+    files: tuple[str, ...]
+    serial: bool  # it uses a shared service: B1 runs it in its serial lane
+
+    def environ(self) -> dict[str, str]:
+        return dict(item.split("=", 1) for item in self.env)
+
+
+def group_by_env(env_of: dict[str, tuple[str, ...]]) -> list[EnvGroup]:
+    """Files by their variables (lane policy left out), in a stable order."""
+    groups: dict[tuple[str, ...], list[str]] = {}
+    for file, env in env_of.items():
+        kept = tuple(item for item in env if not item.startswith(_LANE_ONLY))
+        groups.setdefault(kept, []).append(file)
+    return [
+        EnvGroup(env, tuple(sorted(files)), any(i.startswith("TEST_SERVICES=") for i in env))
+        for env, files in sorted(groups.items())
+    ]
+
+
+def env_groups(root: Path, files: Sequence[str]) -> list[EnvGroup]:
+    """The groups of files as this checkout's BUILD files declare them (`pants peek`)."""
+    proc = subprocess.run(
+        ["./pants", "--pantsd", "peek", *files],
+        cwd=root,
+        env=clean_env(),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if proc.returncode != 0:
+        raise SystemExit(f"pants peek failed: {proc.stderr[-2000:]}")
+    targets = json.loads(proc.stdout)
+    wanted = set(files)
+    return group_by_env(
+        {
+            target["address"].split(":", 1)[0]: tuple(target.get("extra_env_vars") or ())
+            for target in targets
+            if target["address"].split(":", 1)[0] in wanted
+        }
+    )
+
+
 @dataclass
 class Workspace:
     """A tree Pants and pytest run in: a checkout of this repo, or a generated one."""
@@ -36,11 +90,20 @@ class Workspace:
     lanes: dict[str, list[str]] = field(default_factory=dict)  # lane -> test files pytest runs
     # Every test file Pants runs (the build's own tests too): what a change can make rerun.
     all_tests: frozenset[str] = frozenset()
+    # How plain pytest must split the files (real suite: from the BUILD files); by lane if empty.
+    groups: list[EnvGroup] = field(default_factory=list)
     pg_cache: Path | None = None
     lock_dir: Path | None = None
 
     def files(self, *lanes: str) -> list[str]:
         return [f for lane in (lanes or LANES) for f in self.lanes.get(lane, [])]
+
+    def env_groups(self) -> list[EnvGroup]:
+        if self.groups:
+            return self.groups
+        fast = tuple(self.files("unit", "contract"))
+        slow = tuple(self.files("integration"))
+        return [g for g in (EnvGroup((), fast, False), EnvGroup((), slow, True)) if g.files]
 
 
 def checkout(dest: Path, source: Path = REPO) -> None:
@@ -179,7 +242,7 @@ def real_workspace(
         name="real",
         root=root,
         test_root="backend/tests",
-        pythonpath="backend/src:backend/tests",
+        pythonpath="backend/src:backend/tests:orchestration/src",
         cov_source="backend/src",
         change_file=change_file,
         real=True,

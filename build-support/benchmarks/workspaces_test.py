@@ -1,7 +1,7 @@
 from pathlib import Path
 
 from baselines import GATE, pytest_cmd
-from workspaces import real_workspace, scenario_env
+from workspaces import group_by_env, real_workspace, scenario_env
 
 LANES = {
     "unit": ["backend/tests/unit/test_a.py", "pants-plugins/lane_guard/lanes_test.py"],
@@ -26,7 +26,8 @@ def test_scenario_env_points_the_tests_at_the_harness_caches_only(
     assert "PANTS_CONFIG_FILES" not in env
     assert env["TEST_CACHE_DIR"] == str(tmp_path / "pg")
     assert env["TEST_LOCK_DIR"] == str(tmp_path / "locks")
-    assert (env["PYTHONPATH"], env["COVERAGE_FILE"]) == ("backend/src:backend/tests", "cov")
+    assert env["PYTHONPATH"] == "backend/src:backend/tests:orchestration/src"
+    assert env["COVERAGE_FILE"] == "cov"
 
 
 def test_the_pytest_baseline_measures_coverage_and_writes_junit(tmp_path: Path) -> None:
@@ -36,3 +37,54 @@ def test_the_pytest_baseline_measures_coverage_and_writes_junit(tmp_path: Path) 
     assert "--cov=backend/src" in cmd
     assert f"--junit-xml={tmp_path / 'j.xml'}" in cmd
     assert cmd[-3:] == [f"--cov-fail-under={GATE}", *ws.files()]
+
+
+def test_plain_pytest_groups_files_by_suite_and_services_not_by_lane() -> None:
+    plugin = "PYTEST_ADDOPTS=-p testlanes.plugin"
+    groups = group_by_env(
+        {
+            "unit/test_a.py": ("TEST_LANE=unit", "PYTEST_TIMEOUT=10", plugin),
+            "contract/test_b.py": ("TEST_LANE=contract", "PYTEST_TIMEOUT=60", plugin),
+            "inventory/test_c.py": (
+                "TEST_LANE=integration",
+                "TEST_SERVICES=postgres",
+                "TEST_SUITE=inventory",
+                plugin,
+            ),
+            "catalog/test_d.py": (
+                "TEST_LANE=integration",
+                "TEST_SERVICES=postgres",
+                "TEST_SUITE=catalog",
+                plugin,
+            ),
+        }
+    )
+    assert [(g.files, g.serial) for g in groups] == [
+        (("contract/test_b.py", "unit/test_a.py"), False),
+        (("catalog/test_d.py",), True),
+        (("inventory/test_c.py",), True),
+    ]
+    assert groups[2].environ() == {
+        "TEST_SERVICES": "postgres",
+        "TEST_SUITE": "inventory",
+        "PYTEST_ADDOPTS": "-p testlanes.plugin",
+    }
+
+
+def test_a_generated_workspace_splits_by_lane_for_b1(tmp_path: Path) -> None:
+    from workspaces import Workspace
+
+    ws = Workspace(
+        "s",
+        tmp_path,
+        "tests",
+        "src",
+        "src",
+        "src/x.py",
+        False,
+        lanes={"unit": ["tests/u.py"], "integration": ["tests/i.py"]},
+    )
+    assert [(g.files, g.serial) for g in ws.env_groups()] == [
+        (("tests/u.py",), False),
+        (("tests/i.py",), True),
+    ]
