@@ -93,7 +93,8 @@ def pants_test(
 
 
 def dependent_tests(ws: Workspace, file: str, log: Path) -> set[str]:
-    """The test files that depend on file, transitively (`pants dependents`, pantsd in ws)."""
+    """The test files that depend on file, transitively, and file itself if it is a test
+    (`pants dependents`, pantsd in ws)."""
     result = must(
         timed(
             ["./pants", "--pantsd", "dependents", "--transitive", file],
@@ -103,8 +104,15 @@ def dependent_tests(ws: Workspace, file: str, log: Path) -> set[str]:
         ),
         "pants dependents",
     )
-    addresses = {line.split(":", 1)[0] for line in result.text().splitlines()[1:] if line.strip()}
-    return addresses & ws.all_tests
+    listing = result.text().split("\n", 1)[1] if "\n" in result.text() else ""
+    return dependent_tests_in(listing, file, ws.all_tests)
+
+
+def dependent_tests_in(listing: str, file: str, all_tests: frozenset[str]) -> set[str]:
+    """The test files in a `pants dependents` listing, plus file itself if it is a test: a
+    changed test file reruns itself, and the listing names only the other targets."""
+    addresses = {line.split(":", 1)[0] for line in listing.splitlines() if line.strip()}
+    return (addresses | {file}) & all_tests
 
 
 def clone_run(

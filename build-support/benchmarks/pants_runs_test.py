@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 from harness import Timed
-from pants_runs import OneChange, PantsRun, Stores, read_junit
+from pants_runs import OneChange, PantsRun, Stores, dependent_tests_in, read_junit
 
 from testlanes.report.console import ProcessResult
 
@@ -59,3 +59,15 @@ def test_stores_become_pants_flags(tmp_path: Path) -> None:
         f"--local-store-dir={tmp_path / 's'}",
         f"--named-caches-dir={tmp_path / 'n'}",
     ]
+
+
+ALL_TESTS = frozenset({"tests/test_a.py", "tests/test_b.py"})
+
+
+def test_dependents_are_the_test_files_of_the_listing() -> None:
+    listing = "src/x.py\ntests/test_a.py:tests\nsrc/y.py:lib\n"
+    assert dependent_tests_in(listing, "src/z.py", ALL_TESTS) == {"tests/test_a.py"}
+
+
+def test_a_changed_test_file_is_its_own_dependent() -> None:
+    assert dependent_tests_in("", "tests/test_b.py", ALL_TESTS) == {"tests/test_b.py"}

@@ -152,6 +152,7 @@ def real_suite(
                     results.startup,
                     results.process_overhead,
                     b0.median,
+                    ("B0-ci" if b0ci else "B0", versus.median),
                     results.startup_stage,
                 )
             )
