@@ -72,6 +72,7 @@ def pants_breakdown(label: str, run: PantsRun, wall: float, cores: int) -> str:
 
 
 def cold_closing(
+    label: str,
     ran: Sequence[ProcessResult],
     cores: int,
     startup: float,
@@ -80,11 +81,11 @@ def cold_closing(
     target: tuple[str, float],
     stage: str = "",
 ) -> str:
-    """Why P-cold misses its target (name, seconds), e.g. ("B0-ci", 87.3)."""
+    """Why a cold run (P-cold, P-ci) misses its target (name, seconds), e.g. ("B0-ci", 87.3)."""
     process_total = sum(p.seconds for p in ran)
     floor = startup + process_total / cores
     return (
-        f"**P-cold.** Its {len(ran)} test processes took {process_total:.1f} s, which {cores} "
+        f"**{label}.** Its {len(ran)} test processes took {process_total:.1f} s, which {cores} "
         f"cores cannot run in less than {process_total / cores:.1f} s, and Pants needs "
         f"{startup:.1f} s to start without a daemon and check its caches even when everything is "
         f"cached (P-warm-local{'; ' + stage if stage else ''}): a floor of {floor:.1f} s = "

@@ -5,15 +5,18 @@ P-ci again with one Pants option flipped, to keep what pays and drop what does n
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import bench_report as report
 import benchstats
+from analysis import cold_closing
 from baselines import ci_venv, frozen_requirements, run_b0, run_b1, with_ci_venv
 from harness import Timed, must, progress, repeat
 from pants_runs import PantsRun, clone_run
+from replay import Replay, precision_with
 from results import Results
 from workspaces import XDIST_REQUIREMENTS, Workspace
 
@@ -22,7 +25,16 @@ from workspaces import XDIST_REQUIREMENTS, Workspace
 class Lever:
     name: str
     what: str
-    args: tuple[str, ...]  # added to P-ci's `pants test ::`
+    args: tuple[str, ...] = ()  # added to P-ci's `pants test ::`
+    edits: tuple[tuple[str, str, str], ...] = ()  # (file, text, replacement) in P-ci's clone
+
+    def apply(self, clone: Path) -> None:
+        for file, text, replacement in self.edits:
+            path = clone / file
+            content = path.read_text()
+            if text not in content:
+                raise ValueError(f"lever {self.name}: {file} has no {text!r} (update LEVERS)")
+            path.write_text(content.replace(text, replacement))
 
 
 # What the cold profile showed (docs/benchmarks.md, "P-cold: where the time goes").
@@ -37,7 +49,29 @@ LEVERS = (
         "at most 8 files per test process (more processes, fewer unrelated reruns)",
         ("--test-batch-size=8",),
     ),
+    Lever(
+        "lane-batches",
+        "one batch per lane and suite: the catalog's storage, search-contract and inventory "
+        "unit tests merged back into their lane's batch (the BUILD files split them by what "
+        "they import)",
+        edits=(
+            ("backend/tests/integration/BUILD", 'batch="catalog-storage"', 'batch="integration"'),
+            ("backend/tests/contract/BUILD", 'batch="contract-search"', 'batch="contract"'),
+            ("backend/tests/inventory_tests/unit/BUILD", 'batch="inventory-unit"', 'batch="unit"'),
+        ),
+    ),
 )
+
+
+@dataclass(frozen=True)
+class Layout:
+    """A P-ci measurement: its median and the batches its last run used."""
+
+    name: str
+    what: str
+    summary: benchstats.Summary
+    failed: int
+    batches: tuple[frozenset[str], ...]
 
 
 def ci_baselines(
@@ -90,14 +124,22 @@ class ColdCi:
     reps: int
 
     def measure(
-        self, label: str = "P-ci", args: Sequence[str] = ()
+        self, label: str = "P-ci", lever: Lever | None = None
     ) -> tuple[benchstats.Summary, int, list[PantsRun]]:
         runs: list[PantsRun] = []
 
         def once(rep: int) -> Timed:
             log = self.logs / f"{label.lower()}-{rep}.log"
-            runs.append(clone_run(self.ws, self.work, self.named, log, extra_args=args))
-            return runs[-1].timed
+            run = clone_run(
+                self.ws,
+                self.work,
+                self.named,
+                log,
+                extra_args=lever.args if lever else (),
+                prepare=lever.apply if lever else None,
+            )
+            runs.append(run)
+            return run.timed
 
         summary, failed = repeat(f"{label} (fresh clone, warm named caches)", self.reps, once)
         return summary, failed, runs
@@ -108,10 +150,10 @@ class ColdCi:
             progress("filling the named caches as main's run would (not timed)")
             ColdCi(self.ws, self.work, self.named, self.logs, 1).measure("P-ci-prime")
 
-    def row(self, results: Results, b1ci: benchstats.Summary | None) -> float:
-        """The P-ci row; its median (what the levers are measured against)."""
+    def row(self, results: Results, b1ci: benchstats.Summary | None) -> Layout:
+        """The P-ci row; what the levers are measured against."""
         self.ensure_warm()
-        summary, failed, _ = self.measure()
+        summary, failed, runs = self.measure()
         verdict = benchstats.at_most(summary.median, b1ci.median, unit=" s") if b1ci else None
         results.add(
             "P-ci",
@@ -120,29 +162,67 @@ class ColdCi:
             failed,
             verdict,
         )
-        return summary.median
-
-    def levers(self, results: Results, p_ci_median: float, chosen: Sequence[str]) -> None:
-        """A row per lever: P-ci with the lever's option, against P-ci as committed."""
-        rows = []
-        for lever in (lever for lever in LEVERS if lever.name in chosen):
-            summary, failed, runs = self.measure(f"P-ci-{lever.name}", lever.args)
-            rows.append(
-                [
-                    lever.name,
-                    lever.what,
-                    f"{p_ci_median:.1f}",
-                    f"{summary.median:.1f}" + (f" ({failed} failed)" if failed else ""),
-                    f"{summary.median - p_ci_median:+.1f}",
-                    str(len(runs[-1].processes)),
-                ]
+        if verdict and not verdict.met and results.startup is not None and results.baseline:
+            ran = runs[-1].ran()
+            overhead = benchstats.overhead_per_process(
+                [p.seconds for p in ran], [runs[-1].test_seconds_of(p) for p in ran]
             )
-        if rows:
-            header = ["Lever", "What", "P-ci as committed s", "With it s", "Change s", "Processes"]
-            results.sections.append(
-                (
-                    "Levers on the cold CI run (P-ci, one option at a time)",
-                    f"Medians of {self.reps}; each row flips one option against pants.ci.toml "
-                    f"as committed.\n\n" + report.markdown_table(header, rows),
+            results.closing.append(
+                cold_closing(
+                    "P-ci",
+                    ran,
+                    os.cpu_count() or 1,
+                    results.startup,
+                    overhead,
+                    results.baseline,
+                    ("B1-ci", b1ci.median),
+                    results.startup_stage,
                 )
             )
+        return Layout("as committed", "", summary, failed, tuple(runs[-1].batches()))
+
+    def levers(self, committed: Layout, chosen: Sequence[str]) -> list[Layout]:
+        """P-ci again with each chosen lever."""
+        out = []
+        for lever in (lever for lever in LEVERS if lever.name in chosen):
+            summary, failed, runs = self.measure(f"P-ci-{lever.name}", lever)
+            out.append(Layout(lever.name, lever.what, summary, failed, tuple(runs[-1].batches())))
+        return out
+
+
+def lever_section(
+    committed: Layout, levers: Sequence[Layout], replays: Sequence[Replay], reps: int
+) -> tuple[str, str]:
+    """The levers' table: P-ci and the replay's precision had its changes met each layout."""
+
+    def precision(layout: Layout) -> str:
+        return f"{precision_with(layout.batches, replays):.2f}" if replays else "n/a"
+
+    rows = [
+        [
+            lever.name,
+            lever.what,
+            f"{committed.summary.median:.1f}",
+            f"{lever.summary.median:.1f}" + (f" ({lever.failed} failed)" if lever.failed else ""),
+            f"{lever.summary.median - committed.summary.median:+.1f}",
+            f"{len(committed.batches)} -> {len(lever.batches)}",
+            f"{precision(committed)} -> {precision(lever)}",
+        ]
+        for lever in levers
+    ]
+    header = [
+        "Lever",
+        "What",
+        "P-ci as committed s",
+        "With it s",
+        "Change s",
+        "Test processes",
+        "Replay precision",
+    ]
+    return (
+        "Levers on the cold CI run (P-ci, one option at a time)",
+        f"Medians of {reps}; each row flips one option against the repository as committed. "
+        f"Replay precision: the pull-request replay's changes met with each run's batches "
+        f"(a batch reruns as a whole when one of its files depends on the change).\n\n"
+        + report.markdown_table(header, rows),
+    )

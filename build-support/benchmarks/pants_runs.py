@@ -35,6 +35,10 @@ class PantsRun:
         """Every test file of every process that ran (a batch reruns as a whole)."""
         return {f for p in self.ran() for f in self.files_of(p)}
 
+    def batches(self) -> list[frozenset[str]]:
+        """The test files of each process: the batch layout this run used."""
+        return sorted({self.files_of(p) for p in self.processes}, key=sorted)
+
     def files_of(self, process: ProcessResult) -> frozenset[str]:
         first = process.first_address.split(":", 1)[0]
         return self.junit.get(first, (0.0, frozenset({first})))[1]

@@ -11,7 +11,7 @@ import benchstats
 import workspace_gen as gen
 from analysis import cold_closing, pants_breakdown
 from baselines import B1Run, run_b0, run_b1
-from ci_rows import ColdCi, ci_baselines
+from ci_rows import ColdCi, Layout, ci_baselines, lever_section
 from harness import Timed, fresh, progress, repeat
 from pants_runs import PantsRun, Stores, pants_test
 from results import Results, guarded
@@ -90,6 +90,8 @@ def real_suite(
     )
 
     b0ci = b1ci = None
+    p_ci: Layout | None = None
+    levers: list[Layout] = []
     if "ci" in scenarios:
         b0ci, b1ci = ci_baselines(ws, export_python, work, logs, reps, cores, results)
 
@@ -129,10 +131,6 @@ def real_suite(
             )
         )
 
-        if "ci" in scenarios:
-            cold_ci = ColdCi(ws, work, stores.named, logs, reps)
-            cold_ci.levers(results, cold_ci.row(results, b1ci), args.levers)
-
         def warm_local(rep: int) -> Timed:
             return pants_test(ws, stores, logs / f"p-warm-local-{rep}.log", pantsd=False).timed
 
@@ -147,6 +145,7 @@ def real_suite(
         if not ratio_verdict.met:
             results.closing.append(
                 cold_closing(
+                    "P-cold",
                     cold_last,
                     cores,
                     results.startup,
@@ -156,6 +155,10 @@ def real_suite(
                     results.startup_stage,
                 )
             )
+        if "ci" in scenarios:  # after P-warm-local: its closing note uses Pants' start-up
+            cold_ci = ColdCi(ws, work, stores.named, logs, reps)
+            p_ci = cold_ci.row(results, b1ci)
+            levers = cold_ci.levers(p_ci, args.levers)
         progress("P-warm: priming pantsd (not timed)")
         pants_test(ws, stores, logs / "p-warm-prime.log", pantsd=True)
         warm_runs: list[PantsRun] = []
@@ -191,6 +194,8 @@ def real_suite(
             "P-remote",
             lambda: remote_and_replay(args, ws, work, logs, results, b0.median, stores.named),
         )
+    if p_ci and levers:  # after the replay: its changes give each layout's precision
+        results.sections.append(lever_section(p_ci, levers, results.replays, reps))
     stop_pantsd(ws.root)
 
 

@@ -10,7 +10,7 @@ dependent files rerun / files rerun: batching that reruns unrelated files lowers
 from __future__ import annotations
 
 import subprocess
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -58,6 +58,7 @@ class Replay:
     processes_rerun: int
     rerun: frozenset[str]
     dependents: frozenset[str]
+    rerun_seconds: float = 0.0  # process time of the test processes that reran
 
     @property
     def precision(self) -> float:
@@ -93,6 +94,18 @@ class Distribution:
             worst_file=worst.file,
             precision=dependent / rerun if rerun else 1.0,
         )
+
+
+def precision_with(batches: Iterable[frozenset[str]], replays: Sequence[Replay]) -> float:
+    """The replays' precision had the tests run in these batches (e.g. another layout's): a
+    batch reruns as a whole when any of its files depends on the change, and only then."""
+    batches = list(batches)
+    rerun = dependent = 0
+    for r in replays:
+        files = frozenset().union(*(batch for batch in batches if batch & r.dependents))
+        rerun += len(files)
+        dependent += len(files & r.dependents)
+    return dependent / rerun if rerun else 1.0
 
 
 def edit_line(path: Path) -> None:
@@ -148,6 +161,7 @@ def replay_one(
         processes_rerun=len(run.ran()),
         rerun=frozenset(run.rerun_files()),
         dependents=frozenset(dependents),
+        rerun_seconds=sum(p.seconds for p in run.ran()),
     )
 
 

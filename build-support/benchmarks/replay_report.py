@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -63,6 +64,38 @@ def section(replays: Sequence[Replay], b0: float) -> str:
         f"{dist.p90:.3f} x B0, worst {dist.worst:.3f} x B0 (`{dist.worst_file}`); precision "
         f"over all replays {dist.precision:.2f} (dependent files rerun / files rerun).\n\n"
         f"![replay]({CHART})\n\n{table(replays, b0)}"
+    )
+
+
+def closing(replays: Sequence[Replay], b0: float) -> str:
+    """Where a typical pull request's time goes, and what would bring it to the targets."""
+    dist = Distribution.of(replays, b0)
+    by_time = sorted(replays, key=lambda r: r.seconds)
+    typical = min(by_time, key=lambda r: abs(r.seconds / b0 - dist.median))
+    idle = [r for r in by_time if r.processes_rerun == 0]
+    floor = (
+        f"A pull request that reruns no test still costs {idle[0].seconds:.1f} s = "
+        f"{idle[0].seconds / b0:.2f} x B0 (`{idle[0].file}`): Pants starting without a daemon, "
+        f"reading every BUILD file, dependency inference and the remote cache's look-ups and "
+        f"downloads, against a median target of {MEDIAN_TARGET} x B0 = "
+        f"{MEDIAN_TARGET * b0:.1f} s. "
+        if idle
+        else "Every replayed change reran at least one test process. "
+    )
+    rerun = sum(len(r.rerun) for r in replays)
+    unrelated = sum(len(r.rerun - r.dependents) for r in replays)
+    return (
+        f"**replay.** {floor}The median pull request (`{typical.file}`, {typical.seconds:.1f} s) "
+        f"reran {typical.processes_rerun} of {typical.processes} test processes "
+        f"({len(typical.rerun)} files, {len(typical.rerun & typical.dependents)} of them "
+        f"dependent; {typical.rerun_seconds:.1f} s of process time). Over all replays "
+        f"{unrelated} of {rerun} files rerun did not depend on the change (precision "
+        f"{dist.precision:.2f}). What would close it: start-up paid once instead of per pull "
+        f"request (a daemon survives only on a self-hosted runner; Pants after 2.17 starts "
+        f"faster), fewer files per rerun (batches that follow what the tests import: the "
+        f"lane-batches lever shows what this repository's split buys), and for changes "
+        f"everything depends on (the orchestration, lanes.toml), more cores or remote execution: "
+        f"they cost the whole suite's process time on {os.cpu_count() or 1} cores."
     )
 
 

@@ -1,8 +1,8 @@
 from pathlib import Path
 
 import pytest
-from replay import Distribution, Replay, edit_line
-from replay_report import section, verdict
+from replay import Distribution, Replay, edit_line, precision_with
+from replay_report import closing, section, verdict
 
 
 def replay(file: str, seconds: float, rerun: set[str], dependents: set[str]) -> Replay:
@@ -57,3 +57,21 @@ def test_a_format_without_an_edit_rule_is_refused(tmp_path: Path) -> None:
     (tmp_path / "data.json").write_text("{}")
     with pytest.raises(ValueError, match="no one-line edit for data.json"):
         edit_line(tmp_path / "data.json")
+
+
+def test_precision_with_a_layout_reruns_every_batch_holding_a_dependent() -> None:
+    # b.py's dependent t1 shares a batch with t2; c.py's t3 and t4 share one; d.py's t5 is alone.
+    batches = [frozenset({"t1.py", "t2.py"}), frozenset({"t3.py", "t4.py"}), frozenset({"t5.py"})]
+    assert precision_with(batches, REPLAYS) == pytest.approx((1 + 2 + 1) / (2 + 2 + 1))
+
+
+def test_precision_with_one_file_per_batch_is_perfect() -> None:
+    batches = [frozenset({f"t{n}.py"}) for n in range(1, 6)]
+    assert precision_with(batches, REPLAYS) == 1.0
+
+
+def test_the_closing_note_names_the_floor_a_pull_request_pays_and_the_typical_one() -> None:
+    text = closing(REPLAYS, b0=100.0)
+    assert "reruns no test still costs 10.0 s = 0.10 x B0 (`a.py`)" in text
+    assert "The median pull request (`b.py`, 20.0 s) reran 1 of 6 test processes" in text
+    assert "1 of 4 files rerun did not depend on the change (precision 0.75)" in text

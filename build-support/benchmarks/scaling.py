@@ -11,7 +11,7 @@ import bench_report as report
 import benchstats
 import workspace_gen as gen
 from baselines import run_b0, run_b1
-from ci_rows import ColdCi, ci_baselines
+from ci_rows import ColdCi, ci_baselines, lever_section
 from harness import CACHE, REPO, Timed, fresh, must, progress, repeat
 from pants_runs import PantsRun, Stores, pants_test
 from results import SCALE_HEADLINE, Results
@@ -134,11 +134,13 @@ def quick_scenarios(
     cores = os.cpu_count() or 1
     _, b1ci = ci_baselines(ws, export_python, work, logs, args.reps, cores, results)
     cold_ci = ColdCi(ws, work, stores.named, logs, args.reps)
-    cold_ci.levers(results, cold_ci.row(results, b1ci), args.levers)
+    p_ci = cold_ci.row(results, b1ci)
+    levers = cold_ci.levers(p_ci, args.levers)
     with filled_remote_cache(ws, work, logs, stores.named) as server:
         remote(ws, work, logs, args.reps, results, b0, server, named=stores.named)
         # One replay keeps the code path exercised; the real suite's replay is the measurement.
         replay(ws, work, logs, results, b0, server, stores.named, [ws.change_file])
+    results.sections.append(lever_section(p_ci, levers, results.replays, args.reps))
 
 
 def profile_from_reports(reports: Path, lanes: dict[str, list[str]]) -> list[gen.FileProfile]:

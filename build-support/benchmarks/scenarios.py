@@ -282,13 +282,16 @@ def replay(
     """The pull-request replay (replay.py): a headline row, a section and the chart's data."""
     replays = replay_all(ws, work, named, server, files, logs)
     results.replays = replays
+    verdict = replay_report.verdict(Distribution.of(replays, b0))
     results.add(
         "replay",
         f"{len(replays)} one-line pull requests, as pr.yml runs them (median)",
         benchstats.summarize([r.seconds for r in replays]),
         sum(not r.ok for r in replays),
-        replay_report.verdict(Distribution.of(replays, b0)),
+        verdict,
     )
+    if not verdict.met:
+        results.closing.append(replay_report.closing(replays, b0))
     results.sections.append(
         (
             "Pull-request replay: what a typical pull request costs",
