@@ -125,6 +125,7 @@ def clone_run(
     named: Path,
     log: Path,
     *,
+    targets: Sequence[str] = ("::",),
     extra_args: Sequence[str] = (),
     env_extra: Mapping[str, str] | None = None,
     prepare: Callable[[Path], None] | None = None,
@@ -148,6 +149,7 @@ def clone_run(
             log,
             pantsd=False,
             cwd=clone,
+            targets=targets,
             extra_args=extra_args,
             env_extra=env_extra,
         )

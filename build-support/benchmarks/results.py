@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 TARGETS = {
     "P-cold": "<= B0-ci",
     "P-ci": "<= B1-ci",
+    "P-ci-backend": "<= B1-ci",
     "P-warm": "<= 0.05",
     "P-remote": "beyond start-up <= 0.05, >= 95% remote",
     "replay": "median <= 0.25, p90 <= 0.5, precision >= 0.8",

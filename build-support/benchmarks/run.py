@@ -13,7 +13,8 @@ Runs everything in throwaway checkouts under a temp directory (never in this wor
   P-cold      `PANTS_CONFIG_FILES=pants.ci.toml ./pants test ::`, empty local store, empty named
               caches, empty template-cluster cache, no pantsd
   P-ci        a fresh clone with the caches pr.yml restores (launcher, named caches), empty local
-              store, no remote cache, no pantsd; levers: P-ci with one option flipped each
+              store, no remote cache, no pantsd; P-ci-backend: the same over B1's tests only;
+              levers: P-ci with one option or batch layout flipped each
   P-warm      the same again, nothing changed, pantsd warm (memoized); also without pantsd
               (cached locally)
   P-remote    a fresh clone, empty local caches, remote cache (BuildGrid) filled by another clone
