@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from catalog.adapters.db.uow import SqlAlchemyUnitOfWork
 from catalog.domain.errors import Conflict
-from catalog.domain.models import Collection, Document, Tag
+from catalog.domain.models import Collection, Document, NewDocument, Tag
 
 pytestmark = pytest.mark.services("postgres")
 
@@ -24,7 +24,7 @@ def tree(uow_factory: UowFactory, collection: Collection) -> tuple[Tag, Document
     """A workspace with a collection, a tag and a document carrying the tag."""
     with uow_factory() as uow:
         tag = uow.tags.add(workspace_id=collection.workspace_id, slug="pinned", name="Pinned")
-        doc = uow.documents.add(collection=collection, title="Doc", body="b", tag_ids=[tag.id])
+        doc = uow.documents.add(collection=collection, document=NewDocument("Doc", "b", (tag.id,)))
         uow.commit()
     return tag, doc
 

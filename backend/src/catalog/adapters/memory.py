@@ -16,8 +16,7 @@ from typing import ClassVar, Generic, Self, TypeVar
 from catalog.adapters.memory_search import InMemorySearchIndex as InMemorySearchIndex
 from catalog.domain.errors import Conflict
 from catalog.domain.models import Collection as CollectionEntity
-from catalog.domain.models import Document, Tag, Workspace
-from catalog.ports import NewDocument
+from catalog.domain.models import Document, NewDocument, Tag, Workspace
 
 
 def _utcnow() -> datetime:
@@ -230,46 +229,28 @@ class InMemoryDocumentRepository(_Repository):
         self._state.links[document.id] = frozenset(tag_ids)
         self.refresh_tags(document.id)
 
-    def add(
-        self,
-        *,
-        collection: CollectionEntity,
-        title: str,
-        body: str,
-        tag_ids: Sequence[int],
-        created_at: datetime | None = None,
-    ) -> Document:
+    def add(self, *, collection: CollectionEntity, document: NewDocument) -> Document:
         if collection.id not in self._state.collections:
             raise ValueError(f"collection {collection.id} does not exist")
-        now = self._now()
-        created = created_at or now
-        document = Document(
+        created = document.created_at or self._now()
+        stored = Document(
             id=self._state.allocate_id(),
             workspace_id=collection.workspace_id,
             collection_id=collection.id,
-            title=title,
-            body=body,
+            title=document.title,
+            body=document.body,
             tags=(),
             created_at=created,
             updated_at=created,
         )
-        self._state.documents[document.id] = document
-        self._link(document, tag_ids)
-        return self._state.documents[document.id]
+        self._state.documents[stored.id] = stored
+        self._link(stored, document.tag_ids)
+        return self._state.documents[stored.id]
 
     def add_many(
         self, *, collection: CollectionEntity, documents: Sequence[NewDocument]
     ) -> list[Document]:
-        return [
-            self.add(
-                collection=collection,
-                title=doc.title,
-                body=doc.body,
-                tag_ids=doc.tag_ids,
-                created_at=doc.created_at,
-            )
-            for doc in documents
-        ]
+        return [self.add(collection=collection, document=document) for document in documents]
 
     def get(self, document_id: int) -> Document | None:
         return self._state.documents.get(document_id)

@@ -48,3 +48,14 @@ class Document:
     tags: tuple[str, ...]
     created_at: datetime
     updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class NewDocument:
+    """A document to add: its fields, and its tags already resolved to ids."""
+
+    title: str
+    body: str
+    tag_ids: tuple[int, ...] = ()
+    # None: the database's (or the store's) current time.
+    created_at: datetime | None = None

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import fields
-from datetime import datetime
 from typing import Any, Generic, TypeVar, cast
 
 from sqlalchemy import ColumnElement, CursorResult, delete, func, insert, select
@@ -15,8 +14,7 @@ from catalog.adapters.db.errors import guarded
 from catalog.adapters.db.orm import CollectionRow, DocumentRow, TagRow, WorkspaceRow, document_tags
 from catalog.domain.errors import Conflict
 from catalog.domain.models import Collection as CollectionEntity
-from catalog.domain.models import Document, Tag, Workspace
-from catalog.ports import NewDocument
+from catalog.domain.models import Document, NewDocument, Tag, Workspace
 
 RowT = TypeVar("RowT", WorkspaceRow, CollectionRow, TagRow, DocumentRow)
 EntityT = TypeVar("EntityT", Workspace, CollectionEntity, Tag, Document)
@@ -224,25 +222,17 @@ class SqlAlchemyDocumentRepository(_RowRepository[DocumentRow, Document]):
                 ],
             )
 
-    def add(
-        self,
-        *,
-        collection: CollectionEntity,
-        title: str,
-        body: str,
-        tag_ids: Sequence[int],
-        created_at: datetime | None = None,
-    ) -> Document:
+    def add(self, *, collection: CollectionEntity, document: NewDocument) -> Document:
         row = DocumentRow(
             workspace_id=collection.workspace_id,
             collection_id=collection.id,
-            title=title,
-            body=body,
+            title=document.title,
+            body=document.body,
         )
-        if created_at is not None:
-            row.created_at = created_at
-            row.updated_at = created_at
-        return self._insert(row, then=lambda inserted: self._set_tags(inserted, tag_ids))
+        if document.created_at is not None:
+            row.created_at = document.created_at
+            row.updated_at = document.created_at
+        return self._insert(row, then=lambda inserted: self._set_tags(inserted, document.tag_ids))
 
     def add_many(
         self, *, collection: CollectionEntity, documents: Sequence[NewDocument]
