@@ -198,6 +198,12 @@ def _can_create_databases(postgres_service: PostgresService) -> bool:
     return bool(row and row[0])
 
 
+def _create_empty_database(conn: psycopg.Connection, name: str) -> None:
+    """Create database ``name`` empty, dropping any database left under that name."""
+    conn.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
+    conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
 def test_slot_mode_clones_a_database_per_process_and_drops_leftovers_and_itself(
     tmp_path: Path,
     postgres_service: PostgresService,
@@ -208,8 +214,7 @@ def test_slot_mode_clones_a_database_per_process_and_drops_leftovers_and_itself(
         pytest.skip("slot mode needs CREATEDB on the server under test")
     leftover = f"{SLOT_PREFIX}{SUITE_NAME}_{settings.namespace()}_s990"
     with postgres_service.connect() as conn:
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(leftover)))
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(leftover)))
+        _create_empty_database(conn, leftover)
     suite = _write_suite(tmp_path)
     env = clean_env(
         {
@@ -246,8 +251,7 @@ def shared_database(postgres_service: PostgresService) -> Iterator[str]:
         pytest.skip("needs CREATEDB on the server under test")
     name = f"tl_serial_child_{os.getpid()}"
     with postgres_service.connect() as conn:
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        _create_empty_database(conn, name)
         try:
             yield postgres_service.sa_url.set(database=name).render_as_string(hide_password=False)
         finally:
