@@ -11,7 +11,7 @@ from types import TracebackType
 from typing import Protocol, Self
 
 from catalog.domain.models import Collection as CollectionEntity
-from catalog.domain.models import Document, NewDocument, Tag, Workspace
+from catalog.domain.models import Document, DocumentScope, NewDocument, Tag, Workspace
 from catalog.domain.search import SearchPage, SearchQuery
 
 
@@ -70,13 +70,7 @@ class DocumentRepository(Protocol):
         tag_ids: Sequence[int] | None = None,
     ) -> Document | None: ...
     def delete(self, document_id: int) -> bool: ...
-    def ids_in_scope(
-        self,
-        *,
-        workspace_id: int | None = None,
-        collection_id: int | None = None,
-        tag_id: int | None = None,
-    ) -> list[int]: ...
+    def ids_in_scope(self, scope: DocumentScope) -> list[int]: ...
 
 
 class UnitOfWork(Protocol):

@@ -9,7 +9,7 @@ import pytest
 
 from catalog.adapters.db.uow import SqlAlchemyUnitOfWork
 from catalog.domain.errors import Conflict, NotFound, ValidationFailed
-from catalog.domain.models import Collection, NewDocument, Workspace
+from catalog.domain.models import Collection, DocumentScope, NewDocument, Workspace
 
 pytestmark = pytest.mark.services("postgres")
 
@@ -167,9 +167,12 @@ def test_documents_in_scope_filter_by_workspace_collection_and_tag(
         plain = uow.documents.add(collection=collection, document=NewDocument("B", ""))
         uow.commit()
     with uow_factory() as uow:
-        assert uow.documents.ids_in_scope(collection_id=collection.id) == [tagged.id, plain.id]
-        assert uow.documents.ids_in_scope(tag_id=tag.id) == [tagged.id]
-        assert uow.documents.ids_in_scope(workspace_id=999_999) == []
+        assert uow.documents.ids_in_scope(DocumentScope(collection_id=collection.id)) == [
+            tagged.id,
+            plain.id,
+        ]
+        assert uow.documents.ids_in_scope(DocumentScope(tag_id=tag.id)) == [tagged.id]
+        assert uow.documents.ids_in_scope(DocumentScope(workspace_id=999_999)) == []
 
 
 def test_a_savepoint_undoes_only_the_work_inside_it(uow_factory: UowFactory) -> None:

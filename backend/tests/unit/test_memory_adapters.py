@@ -6,7 +6,7 @@ import pytest
 
 from catalog.adapters.memory import InMemoryStore, InMemoryUnitOfWork
 from catalog.domain.errors import Conflict
-from catalog.domain.models import Collection, NewDocument, Tag
+from catalog.domain.models import Collection, DocumentScope, NewDocument, Tag
 
 
 def test_changes_are_invisible_to_others_until_commit(store: InMemoryStore) -> None:
@@ -76,7 +76,7 @@ def test_ids_in_scope_filters_by_tag(store: InMemoryStore) -> None:
         collection, tag = _collection_and_tag(uow)
         tagged = uow.documents.add(collection=collection, document=NewDocument("A", "", (tag.id,)))
         uow.documents.add(collection=collection, document=NewDocument("B", ""))
-        assert uow.documents.ids_in_scope(tag_id=tag.id) == [tagged.id]
+        assert uow.documents.ids_in_scope(DocumentScope(tag_id=tag.id)) == [tagged.id]
 
 
 def test_unknown_update_or_delete_targets_report_absence(store: InMemoryStore) -> None:

@@ -16,7 +16,7 @@ from typing import ClassVar, Generic, Self, TypeVar
 from catalog.adapters.memory_search import InMemorySearchIndex as InMemorySearchIndex
 from catalog.domain.errors import Conflict
 from catalog.domain.models import Collection as CollectionEntity
-from catalog.domain.models import Document, NewDocument, Tag, Workspace
+from catalog.domain.models import Document, DocumentScope, NewDocument, Tag, Workspace
 
 
 def _utcnow() -> datetime:
@@ -284,19 +284,13 @@ class InMemoryDocumentRepository(_Repository):
         self._state.links.pop(document_id, None)
         return self._state.documents.pop(document_id, None) is not None
 
-    def ids_in_scope(
-        self,
-        *,
-        workspace_id: int | None = None,
-        collection_id: int | None = None,
-        tag_id: int | None = None,
-    ) -> list[int]:
+    def ids_in_scope(self, scope: DocumentScope) -> list[int]:
         return sorted(
             d.id
             for d in self._state.documents.values()
-            if (workspace_id is None or d.workspace_id == workspace_id)
-            and (collection_id is None or d.collection_id == collection_id)
-            and (tag_id is None or tag_id in self._state.links.get(d.id, ()))
+            if (scope.workspace_id is None or d.workspace_id == scope.workspace_id)
+            and (scope.collection_id is None or d.collection_id == scope.collection_id)
+            and (scope.tag_id is None or scope.tag_id in self._state.links.get(d.id, ()))
         )
 
 

@@ -14,7 +14,7 @@ from catalog.adapters.db.errors import guarded
 from catalog.adapters.db.orm import CollectionRow, DocumentRow, TagRow, WorkspaceRow, document_tags
 from catalog.domain.errors import Conflict
 from catalog.domain.models import Collection as CollectionEntity
-from catalog.domain.models import Document, NewDocument, Tag, Workspace
+from catalog.domain.models import Document, DocumentScope, NewDocument, Tag, Workspace
 
 RowT = TypeVar("RowT", WorkspaceRow, CollectionRow, TagRow, DocumentRow)
 EntityT = TypeVar("EntityT", Workspace, CollectionEntity, Tag, Document)
@@ -330,22 +330,18 @@ class SqlAlchemyDocumentRepository(_RowRepository[DocumentRow, Document]):
     def delete(self, document_id: int) -> bool:
         return self._delete(document_id)
 
-    def ids_in_scope(
-        self,
-        *,
-        workspace_id: int | None = None,
-        collection_id: int | None = None,
-        tag_id: int | None = None,
-    ) -> list[int]:
+    def ids_in_scope(self, scope: DocumentScope) -> list[int]:
         stmt = select(DocumentRow.id).order_by(DocumentRow.id)
-        if workspace_id is not None:
-            stmt = stmt.where(DocumentRow.workspace_id == workspace_id)
-        if collection_id is not None:
-            stmt = stmt.where(DocumentRow.collection_id == collection_id)
-        if tag_id is not None:
+        if scope.workspace_id is not None:
+            stmt = stmt.where(DocumentRow.workspace_id == scope.workspace_id)
+        if scope.collection_id is not None:
+            stmt = stmt.where(DocumentRow.collection_id == scope.collection_id)
+        if scope.tag_id is not None:
             stmt = stmt.where(
                 DocumentRow.id.in_(
-                    select(document_tags.c.document_id).where(document_tags.c.tag_id == tag_id)
+                    select(document_tags.c.document_id).where(
+                        document_tags.c.tag_id == scope.tag_id
+                    )
                 )
             )
         return list(self._session.scalars(stmt))
