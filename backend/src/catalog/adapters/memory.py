@@ -266,10 +266,7 @@ class InMemoryDocumentRepository(_Repository):
         return _after(self._state.documents.values(), after_id, limit)
 
     def update(
-        self,
-        document_id: int,
-        changes: Mapping[str, object],
-        tag_ids: Sequence[int] | None = None,
+        self, document_id: int, changes: Mapping[str, object], tag_ids: Sequence[int] | None = None
     ) -> Document | None:
         current = self._state.documents.get(document_id)
         if current is None:

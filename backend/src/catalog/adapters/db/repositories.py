@@ -318,10 +318,7 @@ class SqlAlchemyDocumentRepository(_RowRepository[DocumentRow, Document]):
         return self._list_after(after_id=after_id, limit=limit)
 
     def update(
-        self,
-        document_id: int,
-        changes: Mapping[str, object],
-        tag_ids: Sequence[int] | None = None,
+        self, document_id: int, changes: Mapping[str, object], tag_ids: Sequence[int] | None = None
     ) -> Document | None:
         if tag_ids is None:
             return self._update(document_id, changes)
