@@ -9,11 +9,19 @@ import pytest
 
 from catalog.adapters.db.uow import SqlAlchemyUnitOfWork
 from catalog.domain.errors import Conflict, NotFound, ValidationFailed
-from catalog.domain.models import Collection, DocumentScope, NewDocument, Workspace
+from catalog.domain.models import Collection, DocumentScope, NewDocument, Tag, Workspace
 
 pytestmark = pytest.mark.services("postgres")
 
 UowFactory = Callable[[], SqlAlchemyUnitOfWork]
+
+
+def _tags(uow: SqlAlchemyUnitOfWork, collection: Collection, *slugs: str) -> list[Tag]:
+    """Add a tag for each of ``slugs`` to the workspace of ``collection``."""
+    return [
+        uow.tags.add(workspace_id=collection.workspace_id, slug=slug, name=slug.title())
+        for slug in slugs
+    ]
 
 
 def test_a_workspace_round_trips_with_server_timestamps(uow_factory: UowFactory) -> None:
@@ -106,8 +114,7 @@ def test_a_document_carries_its_tag_slugs_sorted(
     uow_factory: UowFactory, collection: Collection
 ) -> None:
     with uow_factory() as uow:
-        zeta = uow.tags.add(workspace_id=collection.workspace_id, slug="zeta", name="Zeta")
-        alpha = uow.tags.add(workspace_id=collection.workspace_id, slug="alpha", name="Alpha")
+        zeta, alpha = _tags(uow, collection, "zeta", "alpha")
         guide = NewDocument("Guide", "text", (zeta.id, alpha.id))
         doc = uow.documents.add(collection=collection, document=guide)
         uow.commit()
@@ -148,8 +155,7 @@ def test_updating_document_tags_replaces_them(
     uow_factory: UowFactory, collection: Collection
 ) -> None:
     with uow_factory() as uow:
-        one = uow.tags.add(workspace_id=collection.workspace_id, slug="one", name="One")
-        two = uow.tags.add(workspace_id=collection.workspace_id, slug="two", name="Two")
+        one, two = _tags(uow, collection, "one", "two")
         doc = uow.documents.add(collection=collection, document=NewDocument("Doc", "", (one.id,)))
         updated = uow.documents.update(doc.id, {"title": "New"}, tag_ids=[two.id])
         uow.commit()
@@ -162,7 +168,7 @@ def test_documents_in_scope_filter_by_workspace_collection_and_tag(
     uow_factory: UowFactory, collection: Collection
 ) -> None:
     with uow_factory() as uow:
-        tag = uow.tags.add(workspace_id=collection.workspace_id, slug="t", name="T")
+        [tag] = _tags(uow, collection, "t")
         tagged = uow.documents.add(collection=collection, document=NewDocument("A", "", (tag.id,)))
         plain = uow.documents.add(collection=collection, document=NewDocument("B", ""))
         uow.commit()
