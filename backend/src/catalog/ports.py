@@ -7,13 +7,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping, Sequence
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
-from datetime import datetime
 from types import TracebackType
 from typing import Protocol, Self
 
 from catalog.domain.models import Collection as CollectionEntity
-from catalog.domain.models import Document, Tag, Workspace
+from catalog.domain.models import Document, DocumentScope, NewDocument, Tag, Workspace
 from catalog.domain.search import SearchPage, SearchQuery
 
 
@@ -51,26 +49,8 @@ class TagRepository(Protocol):
         ...
 
 
-@dataclass(frozen=True, slots=True)
-class NewDocument:
-    """A document to add in bulk: its fields, and its tags already resolved to ids."""
-
-    title: str
-    body: str
-    tag_ids: tuple[int, ...] = ()
-    created_at: datetime | None = None
-
-
 class DocumentRepository(Protocol):
-    def add(
-        self,
-        *,
-        collection: CollectionEntity,
-        title: str,
-        body: str,
-        tag_ids: Sequence[int],
-        created_at: datetime | None = None,
-    ) -> Document: ...
+    def add(self, *, collection: CollectionEntity, document: NewDocument) -> Document: ...
     def add_many(
         self, *, collection: CollectionEntity, documents: Sequence[NewDocument]
     ) -> list[Document]:
@@ -84,19 +64,10 @@ class DocumentRepository(Protocol):
     ) -> list[Document]: ...
     def list_all_after(self, *, after_id: int | None, limit: int) -> list[Document]: ...
     def update(
-        self,
-        document_id: int,
-        changes: Mapping[str, object],
-        tag_ids: Sequence[int] | None = None,
+        self, document_id: int, changes: Mapping[str, object], tag_ids: Sequence[int] | None = None
     ) -> Document | None: ...
     def delete(self, document_id: int) -> bool: ...
-    def ids_in_scope(
-        self,
-        *,
-        workspace_id: int | None = None,
-        collection_id: int | None = None,
-        tag_id: int | None = None,
-    ) -> list[int]: ...
+    def ids_in_scope(self, scope: DocumentScope) -> list[int]: ...
 
 
 class UnitOfWork(Protocol):

@@ -239,6 +239,8 @@ class SearchEngine:
     reply_headers: dict[str, str]
     # What the client's transport raises when the connection is refused.
     refused: Exception
+    # The HTTP verb the client sends bulk requests with.
+    bulk_method: str
 
 
 @pytest.fixture(params=["opensearch", "elasticsearch"])
@@ -249,10 +251,12 @@ def search_engine(request: pytest.FixtureRequest) -> SearchEngine:
             request.getfixturevalue("make_opensearch_index"),
             {},
             OpenSearchConnectionError("N/A", "Connection refused", ConnectionRefusedError()),
+            "POST",
         )
     return SearchEngine(
         request.getfixturevalue("elastic_script"),
         request.getfixturevalue("make_elastic_index"),
         ELASTICSEARCH_HEADERS,
         TransportConnectionError("Connection refused"),
+        "PUT",
     )

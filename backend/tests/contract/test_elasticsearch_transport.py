@@ -11,20 +11,6 @@ from elasticsearch import UnsupportedProductError
 
 from catalog.domain.search import SearchQuery, SortField, SortOrder
 
-from .conftest import DOCUMENT
-
-
-def test_index_documents_sends_one_bulk_request_of_action_and_source_lines(
-    make_elastic_index, elastic_script
-) -> None:
-    elastic_script.then("bulk_index")
-    make_elastic_index().index_documents([DOCUMENT])
-    request = elastic_script.only
-    assert (request.method, request.path, request.params) == ("PUT", "/_bulk", {})
-    action, source = request.ndjson()
-    assert action == {"index": {"_index": "test-documents", "_id": "42"}}
-    assert source["tags"] == ["hr"]
-
 
 def test_search_posts_query_sort_and_size_to_the_index(make_elastic_index, elastic_script) -> None:
     elastic_script.then("search_two_hits_more")

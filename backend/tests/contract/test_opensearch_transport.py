@@ -8,22 +8,6 @@ from __future__ import annotations
 
 from catalog.domain.search import SearchQuery
 
-from .conftest import DOCUMENT
-
-
-def test_index_documents_sends_one_bulk_request_of_action_and_source_lines(
-    make_opensearch_index, opensearch_script
-) -> None:
-    opensearch_script.then("bulk_index")
-    make_opensearch_index().index_documents([DOCUMENT])
-    request = opensearch_script.only
-    assert (request.method, request.path, request.params) == ("POST", "/_bulk", {})
-    action, source = request.ndjson()
-    assert action == {"index": {"_index": "test-documents", "_id": "42"}}
-    assert source["title"] == "Onboarding guide"
-    assert source["created_at"] == "2024-03-01T12:00:00+00:00"
-    assert request.body.endswith(b"\n")
-
 
 def test_search_posts_the_query_body_to_the_index(make_opensearch_index, opensearch_script) -> None:
     opensearch_script.then("search_two_hits_more")

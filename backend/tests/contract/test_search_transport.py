@@ -1,8 +1,9 @@
 """Transport-level behaviour both search adapters must share: each test runs once against the
 OpenSearch and once against the Elasticsearch client (``search_engine`` in conftest.py).
 
-What differs between the engines (HTTP verbs, product checks, query spelling) stays in
-test_opensearch_transport.py and test_elasticsearch_transport.py.
+What differs between the engines (product checks, query spelling) stays in
+test_opensearch_transport.py and test_elasticsearch_transport.py; the one verb they send
+differently, for ``_bulk``, is part of ``SearchEngine``.
 """
 
 from __future__ import annotations
@@ -69,6 +70,21 @@ def test_recreate_deletes_ignoring_a_missing_index_then_creates(
         {"ignore_unavailable": "true"},
     )
     assert (create.method, create.path) == ("PUT", "/test-documents")
+
+
+def test_index_documents_sends_one_bulk_request_of_action_and_source_lines(
+    search_engine: SearchEngine,
+) -> None:
+    search_engine.script.then("bulk_index")
+    search_engine.make_index().index_documents([DOCUMENT])
+    request = search_engine.script.only
+    assert request.method == search_engine.bulk_method
+    assert (request.path, request.params) == ("/_bulk", {})
+    action, source = request.ndjson()
+    assert action == {"index": {"_index": "test-documents", "_id": "42"}}
+    assert (source["title"], source["tags"]) == ("Onboarding guide", ["hr"])
+    assert source["created_at"] == "2024-03-01T12:00:00+00:00"
+    assert request.body.endswith(b"\n")
 
 
 def test_refresh_mode_asks_for_refresh_on_writes(search_engine: SearchEngine) -> None:

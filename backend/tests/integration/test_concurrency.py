@@ -9,7 +9,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine
 
 from catalog import migrations
 from catalog.adapters.db.uow import SqlAlchemyUnitOfWork
@@ -17,6 +17,7 @@ from catalog.domain.errors import Conflict, NotFound
 from catalog.domain.inputs import TagCreate, WorkspaceCreate
 from catalog.services.tags import create_tag
 from catalog.services.workspaces import create_workspace
+from catalog_support.sql import scalar
 from testlanes.runner import clean_env
 
 pytestmark = pytest.mark.services("postgres")
@@ -54,8 +55,7 @@ def test_racing_writers_of_one_slug_yield_exactly_one_winner(
     losers = [r for r in results if isinstance(r, Exception)]
     assert len(winners) == 1
     assert all(isinstance(r, Conflict) for r in losers), losers
-    with committing_engine.connect() as conn:
-        assert conn.execute(text("SELECT count(*) FROM workspaces")).scalar_one() == 1
+    assert scalar(committing_engine, "SELECT count(*) FROM workspaces") == 1
 
 
 def test_racing_writers_of_distinct_slugs_all_succeed(
@@ -67,8 +67,7 @@ def test_racing_writers_of_distinct_slugs_all_succeed(
     )
 
     assert not [r for r in results if isinstance(r, Exception)]
-    with committing_engine.connect() as conn:
-        assert conn.execute(text("SELECT count(*) FROM workspaces")).scalar_one() == WRITERS
+    assert scalar(committing_engine, "SELECT count(*) FROM workspaces") == WRITERS
 
 
 def test_tags_raced_into_a_workspace_being_deleted_never_outlive_it(
@@ -87,15 +86,13 @@ def test_tags_raced_into_a_workspace_being_deleted_never_outlive_it(
     results = _race(WRITERS, act)
 
     assert all(not isinstance(r, Exception) or isinstance(r, NotFound) for r in results), results
-    with committing_engine.connect() as conn:
-        orphans = conn.execute(
-            text(
-                "SELECT count(*) FROM tags t LEFT JOIN workspaces w ON w.id = t.workspace_id "
-                "WHERE w.id IS NULL"
-            )
-        ).scalar_one()
-        assert orphans == 0
-        assert conn.execute(text("SELECT count(*) FROM tags")).scalar_one() == 0
+    orphans = scalar(
+        committing_engine,
+        "SELECT count(*) FROM tags t LEFT JOIN workspaces w ON w.id = t.workspace_id "
+        "WHERE w.id IS NULL",
+    )
+    assert orphans == 0
+    assert scalar(committing_engine, "SELECT count(*) FROM tags") == 0
 
 
 def test_concurrent_migration_processes_serialise_and_both_reach_head(

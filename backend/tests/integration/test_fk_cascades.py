@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from catalog.adapters.db.uow import SqlAlchemyUnitOfWork
 from catalog.domain.errors import Conflict
-from catalog.domain.models import Collection, Document, Tag
+from catalog.domain.models import Collection, Document, NewDocument, Tag
 
 pytestmark = pytest.mark.services("postgres")
 
@@ -24,7 +24,7 @@ def tree(uow_factory: UowFactory, collection: Collection) -> tuple[Tag, Document
     """A workspace with a collection, a tag and a document carrying the tag."""
     with uow_factory() as uow:
         tag = uow.tags.add(workspace_id=collection.workspace_id, slug="pinned", name="Pinned")
-        doc = uow.documents.add(collection=collection, title="Doc", body="b", tag_ids=[tag.id])
+        doc = uow.documents.add(collection=collection, document=NewDocument("Doc", "b", (tag.id,)))
         uow.commit()
     return tag, doc
 
@@ -33,26 +33,34 @@ def _counts(conn: Connection) -> dict[str, int]:
     return {t: conn.execute(text(f"SELECT count(*) FROM {t}")).scalar_one() for t in TABLES}
 
 
-def test_deleting_a_workspace_removes_everything_it_owns(
-    uow_factory: UowFactory, db_connection: Connection, collection: Collection, tree: object
+@pytest.mark.parametrize(
+    ("delete_owner", "left"),
+    [
+        pytest.param(
+            lambda uow, collection: uow.workspaces.delete(collection.workspace_id),
+            dict.fromkeys(TABLES, 0),
+            id="a-workspace-removes-everything-it-owns",
+        ),
+        pytest.param(
+            lambda uow, collection: uow.collections.delete(collection.id),
+            {"workspaces": 1, "collections": 0, "tags": 1, "documents": 0, "document_tags": 0},
+            id="a-collection-removes-its-documents-and-links-but-keeps-tags",
+        ),
+    ],
+)
+def test_deleting_an_owner_removes_what_it_owns(
+    uow_factory: UowFactory,
+    db_connection: Connection,
+    collection: Collection,
+    tree: object,
+    delete_owner: Callable[[SqlAlchemyUnitOfWork, Collection], bool],
+    left: dict[str, int],
 ) -> None:
     with uow_factory() as uow:
-        assert uow.workspaces.delete(collection.workspace_id)
+        assert delete_owner(uow, collection)
         uow.commit()
 
-    assert _counts(db_connection) == dict.fromkeys(TABLES, 0)
-
-
-def test_deleting_a_collection_removes_its_documents_and_links_but_keeps_tags(
-    uow_factory: UowFactory, db_connection: Connection, collection: Collection, tree: object
-) -> None:
-    with uow_factory() as uow:
-        assert uow.collections.delete(collection.id)
-        uow.commit()
-
-    counts = _counts(db_connection)
-    assert (counts["documents"], counts["document_tags"]) == (0, 0)
-    assert (counts["workspaces"], counts["tags"]) == (1, 1)
+    assert _counts(db_connection) == left
 
 
 def test_a_tag_in_use_cannot_be_deleted(

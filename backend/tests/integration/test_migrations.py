@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import Engine, create_engine, inspect, text
+from sqlalchemy import Engine, create_engine, inspect
 
 from catalog import migrations
 from catalog.adapters.db.orm import Base
+from catalog_support.sql import scalar
 
 pytestmark = pytest.mark.services("postgres")
 
@@ -95,13 +96,11 @@ def test_search_migration_adds_generated_vector_and_gin_index(
     indexes = {i["name"] for i in inspect(empty_engine).get_indexes("documents")}
     assert "search_vector" in columns
     assert "ix_documents_search_vector" in indexes
-    with empty_engine.connect() as conn:
-        method = conn.execute(
-            text(
-                "SELECT am.amname FROM pg_class c JOIN pg_am am ON am.oid = c.relam "
-                "WHERE c.relname = 'ix_documents_search_vector'"
-            )
-        ).scalar_one()
+    method = scalar(
+        empty_engine,
+        "SELECT am.amname FROM pg_class c JOIN pg_am am ON am.oid = c.relam "
+        "WHERE c.relname = 'ix_documents_search_vector'",
+    )
     assert method == "gin"
 
 

@@ -14,6 +14,7 @@ from sqlalchemy import Engine
 
 from catalog.adapters.db.uow import sqlalchemy_uow_factory
 from catalog.adapters.search.postgres_fts import PostgresSearchIndex
+from catalog.domain.models import NewDocument
 from catalog.domain.search import SearchQuery, SortField, SortOrder
 from testlanes.registry import registry
 
@@ -57,13 +58,8 @@ def corpus(module_committing_engine: Engine, request: pytest.FixtureRequest) -> 
             ("other-ws", elsewhere, "PostgreSQL elsewhere", "postgresql", []),
         ]
         for n, (key, coll, title, body, tags) in enumerate(docs):
-            ids[key] = uow.documents.add(
-                collection=coll,
-                title=title,
-                body=body,
-                tag_ids=tags,
-                created_at=T0 + timedelta(days=n),
-            ).id
+            document = NewDocument(title, body, tuple(tags), T0 + timedelta(days=n))
+            ids[key] = uow.documents.add(collection=coll, document=document).id
         uow.commit()
     registry(request.config).postgres().accept_current_rows()
     return Corpus(PostgresSearchIndex(module_committing_engine), ids, ws.id, other.id, guides.id)

@@ -9,11 +9,19 @@ import pytest
 
 from catalog.adapters.db.uow import SqlAlchemyUnitOfWork
 from catalog.domain.errors import Conflict, NotFound, ValidationFailed
-from catalog.domain.models import Collection, Workspace
+from catalog.domain.models import Collection, DocumentScope, NewDocument, Tag, Workspace
 
 pytestmark = pytest.mark.services("postgres")
 
 UowFactory = Callable[[], SqlAlchemyUnitOfWork]
+
+
+def _tags(uow: SqlAlchemyUnitOfWork, collection: Collection, *slugs: str) -> list[Tag]:
+    """Add a tag for each of ``slugs`` to the workspace of ``collection``."""
+    return [
+        uow.tags.add(workspace_id=collection.workspace_id, slug=slug, name=slug.title())
+        for slug in slugs
+    ]
 
 
 def test_a_workspace_round_trips_with_server_timestamps(uow_factory: UowFactory) -> None:
@@ -106,11 +114,9 @@ def test_a_document_carries_its_tag_slugs_sorted(
     uow_factory: UowFactory, collection: Collection
 ) -> None:
     with uow_factory() as uow:
-        zeta = uow.tags.add(workspace_id=collection.workspace_id, slug="zeta", name="Zeta")
-        alpha = uow.tags.add(workspace_id=collection.workspace_id, slug="alpha", name="Alpha")
-        doc = uow.documents.add(
-            collection=collection, title="Guide", body="text", tag_ids=[zeta.id, alpha.id]
-        )
+        zeta, alpha = _tags(uow, collection, "zeta", "alpha")
+        guide = NewDocument("Guide", "text", (zeta.id, alpha.id))
+        doc = uow.documents.add(collection=collection, document=guide)
         uow.commit()
 
     assert doc.tags == ("alpha", "zeta")
@@ -122,9 +128,7 @@ def test_a_document_keeps_an_explicit_creation_time(
 ) -> None:
     when = datetime(2024, 1, 2, 3, 4, 5, tzinfo=UTC)
     with uow_factory() as uow:
-        doc = uow.documents.add(
-            collection=collection, title="Old", body="", tag_ids=[], created_at=when
-        )
+        doc = uow.documents.add(collection=collection, document=NewDocument("Old", "", (), when))
 
     assert doc.created_at == when
 
@@ -133,7 +137,7 @@ def test_a_blank_title_is_rejected_by_the_database(
     uow_factory: UowFactory, collection: Collection
 ) -> None:
     with uow_factory() as uow, pytest.raises(ValidationFailed, match="title"):
-        uow.documents.add(collection=collection, title="   ", body="", tag_ids=[])
+        uow.documents.add(collection=collection, document=NewDocument("   ", ""))
 
 
 def test_a_tag_of_another_workspace_cannot_be_attached(
@@ -144,16 +148,15 @@ def test_a_tag_of_another_workspace_cannot_be_attached(
         foreign = uow.tags.add(workspace_id=other.id, slug="foreign", name="Foreign")
         uow.commit()
     with uow_factory() as uow, pytest.raises(Conflict):
-        uow.documents.add(collection=collection, title="Doc", body="", tag_ids=[foreign.id])
+        uow.documents.add(collection=collection, document=NewDocument("Doc", "", (foreign.id,)))
 
 
 def test_updating_document_tags_replaces_them(
     uow_factory: UowFactory, collection: Collection
 ) -> None:
     with uow_factory() as uow:
-        one = uow.tags.add(workspace_id=collection.workspace_id, slug="one", name="One")
-        two = uow.tags.add(workspace_id=collection.workspace_id, slug="two", name="Two")
-        doc = uow.documents.add(collection=collection, title="Doc", body="", tag_ids=[one.id])
+        one, two = _tags(uow, collection, "one", "two")
+        doc = uow.documents.add(collection=collection, document=NewDocument("Doc", "", (one.id,)))
         updated = uow.documents.update(doc.id, {"title": "New"}, tag_ids=[two.id])
         uow.commit()
 
@@ -165,14 +168,17 @@ def test_documents_in_scope_filter_by_workspace_collection_and_tag(
     uow_factory: UowFactory, collection: Collection
 ) -> None:
     with uow_factory() as uow:
-        tag = uow.tags.add(workspace_id=collection.workspace_id, slug="t", name="T")
-        tagged = uow.documents.add(collection=collection, title="A", body="", tag_ids=[tag.id])
-        plain = uow.documents.add(collection=collection, title="B", body="", tag_ids=[])
+        [tag] = _tags(uow, collection, "t")
+        tagged = uow.documents.add(collection=collection, document=NewDocument("A", "", (tag.id,)))
+        plain = uow.documents.add(collection=collection, document=NewDocument("B", ""))
         uow.commit()
     with uow_factory() as uow:
-        assert uow.documents.ids_in_scope(collection_id=collection.id) == [tagged.id, plain.id]
-        assert uow.documents.ids_in_scope(tag_id=tag.id) == [tagged.id]
-        assert uow.documents.ids_in_scope(workspace_id=999_999) == []
+        assert uow.documents.ids_in_scope(DocumentScope(collection_id=collection.id)) == [
+            tagged.id,
+            plain.id,
+        ]
+        assert uow.documents.ids_in_scope(DocumentScope(tag_id=tag.id)) == [tagged.id]
+        assert uow.documents.ids_in_scope(DocumentScope(workspace_id=999_999)) == []
 
 
 def test_a_savepoint_undoes_only_the_work_inside_it(uow_factory: UowFactory) -> None:

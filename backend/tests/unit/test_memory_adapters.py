@@ -6,7 +6,7 @@ import pytest
 
 from catalog.adapters.memory import InMemoryStore, InMemoryUnitOfWork
 from catalog.domain.errors import Conflict
-from catalog.domain.models import Collection, Tag
+from catalog.domain.models import Collection, DocumentScope, NewDocument, Tag
 
 
 def test_changes_are_invisible_to_others_until_commit(store: InMemoryStore) -> None:
@@ -56,7 +56,7 @@ def _collection_and_tag(uow: InMemoryUnitOfWork) -> tuple[Collection, Tag]:
 def test_deleting_a_tag_in_use_is_refused_like_the_restrict_key(store: InMemoryStore) -> None:
     with InMemoryUnitOfWork(store) as uow:
         collection, tag = _collection_and_tag(uow)
-        uow.documents.add(collection=collection, title="D", body="", tag_ids=[tag.id])
+        uow.documents.add(collection=collection, document=NewDocument("D", "", (tag.id,)))
         with pytest.raises(Conflict):
             uow.tags.delete(tag.id)
 
@@ -68,15 +68,15 @@ def test_linking_a_tag_from_another_workspace_is_refused(store: InMemoryStore) -
         collection = uow.collections.add(workspace_id=mine.id, slug="c", name="C", description="")
         foreign = uow.tags.add(workspace_id=theirs.id, slug="x", name="X")
         with pytest.raises(ValueError, match="not in workspace"):
-            uow.documents.add(collection=collection, title="D", body="", tag_ids=[foreign.id])
+            uow.documents.add(collection=collection, document=NewDocument("D", "", (foreign.id,)))
 
 
 def test_ids_in_scope_filters_by_tag(store: InMemoryStore) -> None:
     with InMemoryUnitOfWork(store) as uow:
         collection, tag = _collection_and_tag(uow)
-        tagged = uow.documents.add(collection=collection, title="A", body="", tag_ids=[tag.id])
-        uow.documents.add(collection=collection, title="B", body="", tag_ids=[])
-        assert uow.documents.ids_in_scope(tag_id=tag.id) == [tagged.id]
+        tagged = uow.documents.add(collection=collection, document=NewDocument("A", "", (tag.id,)))
+        uow.documents.add(collection=collection, document=NewDocument("B", ""))
+        assert uow.documents.ids_in_scope(DocumentScope(tag_id=tag.id)) == [tagged.id]
 
 
 def test_unknown_update_or_delete_targets_report_absence(store: InMemoryStore) -> None:

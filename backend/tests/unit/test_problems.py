@@ -8,39 +8,32 @@ from fastapi.exceptions import RequestValidationError
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from starlette.exceptions import HTTPException
 
-from catalog.domain.errors import (
-    Conflict,
-    InvalidCursor,
-    NotFound,
-    SchemaNotCurrent,
-    ServiceUnavailable,
-    ValidationFailed,
-)
+from catalog.domain import errors
 from catalog.http.problems import PROBLEM_TYPE_BASE, problem_for, problem_responses
 from catalog.services.bulk_import import ImportInterrupted, ImportReport, LineResult, LineStatus
 
 
 def test_validation_failure_is_422_naming_the_field() -> None:
-    problem = problem_for(ValidationFailed("tags", "unknown tag(s): x"))
+    problem = problem_for(errors.ValidationFailed("tags", "unknown tag(s): x"))
     assert problem.status == 422
     assert problem.errors == [{"field": "tags", "location": None, "message": "unknown tag(s): x"}]
     assert "tags" in problem.detail
 
 
 def test_not_found_is_404_naming_the_entity() -> None:
-    problem = problem_for(NotFound("collection", 9))
+    problem = problem_for(errors.NotFound("collection", 9))
     assert (problem.status, problem.type) == (404, PROBLEM_TYPE_BASE + "not-found")
     assert "collection" in problem.detail
 
 
 def test_conflict_is_409_naming_the_field() -> None:
-    problem = problem_for(Conflict("slug", "a workspace with this slug already exists"))
+    problem = problem_for(errors.Conflict("slug", "a workspace with this slug already exists"))
     assert problem.status == 409
     assert problem.errors[0]["field"] == "slug"
 
 
 def test_invalid_cursor_is_400_pointing_at_the_cursor_parameter() -> None:
-    problem = problem_for(InvalidCursor("cursor is malformed"))
+    problem = problem_for(errors.InvalidCursor("cursor is malformed"))
     assert problem.status == 400
     assert problem.errors == [
         {"field": "cursor", "location": "query", "message": "cursor is malformed"}
@@ -52,7 +45,7 @@ def test_invalid_cursor_is_400_pointing_at_the_cursor_parameter() -> None:
     [
         OperationalError("SELECT 1", {}, psycopg.OperationalError("connection refused")),
         psycopg.OperationalError("server closed the connection unexpectedly"),
-        ServiceUnavailable("database", "down"),
+        errors.ServiceUnavailable("database", "down"),
     ],
 )
 def test_database_outages_are_503_with_retry_after(error: Exception) -> None:
@@ -67,7 +60,9 @@ def test_invalidated_connection_counts_as_an_outage() -> None:
 
 
 def test_search_outage_is_503_search_unavailable() -> None:
-    problem = problem_for(ServiceUnavailable("search", "the OpenSearch cluster is not reachable"))
+    problem = problem_for(
+        errors.ServiceUnavailable("search", "the OpenSearch cluster is not reachable")
+    )
     assert (problem.status, problem.type) == (503, PROBLEM_TYPE_BASE + "search-unavailable")
 
 
@@ -117,7 +112,7 @@ def test_interrupted_import_reports_how_far_it_got_with_the_cause_status() -> No
 
 
 def test_problem_body_includes_instance_and_extensions() -> None:
-    body = problem_for(NotFound("tag", 1)).body("/tags/1")
+    body = problem_for(errors.NotFound("tag", 1)).body("/tags/1")
     assert body["instance"] == "/tags/1"
     assert set(body) == {"type", "title", "status", "detail", "instance"}
 
@@ -130,12 +125,12 @@ def test_problem_responses_document_problem_json_for_each_status() -> None:
 
 def test_import_interrupted_by_a_vanished_collection_is_a_404() -> None:
     interrupted = ImportInterrupted(ImportReport(collection_id=3))
-    interrupted.__cause__ = NotFound("collection", 3)
+    interrupted.__cause__ = errors.NotFound("collection", 3)
     assert problem_for(interrupted).status == 404
 
 
 def test_a_schema_behind_head_is_503_naming_both_revisions_and_the_fix() -> None:
-    problem = problem_for(SchemaNotCurrent(None, "0002"))
+    problem = problem_for(errors.SchemaNotCurrent(None, "0002"))
     assert problem.status == 503
     assert problem.type == PROBLEM_TYPE_BASE + "schema-not-current"
     assert problem.extensions == {"found_revision": None, "head_revision": "0002"}

@@ -82,34 +82,24 @@ def test_leaving_the_block_stops_the_server_and_deletes_its_directory(
     assert not _alive(pid)
 
 
-def test_an_exception_in_the_block_still_stops_and_cleans_up(pg_template_dir: Path) -> None:
+@pytest.mark.parametrize(
+    "error",
+    [RuntimeError("boom"), KeyboardInterrupt()],
+    ids=["an-exception", "ctrl-c"],
+)
+def test_leaving_the_block_by_an_error_still_stops_and_cleans_up(
+    pg_template_dir: Path, error: BaseException
+) -> None:
     pg = EmbeddedPostgres(template=pg_template_dir)
     seen: list[Path] = []
 
     def fail_inside() -> None:
         with pg:
             seen.append(pg.data_dir)
-            raise RuntimeError("boom")
+            raise error
 
-    with pytest.raises(RuntimeError, match="boom"):
+    with pytest.raises(type(error)):
         fail_inside()
-    data_dir = seen[0]
-
-    assert not pg.running
-    assert not data_dir.exists()
-
-
-def test_ctrl_c_in_the_block_still_stops_and_cleans_up(pg_template_dir: Path) -> None:
-    pg = EmbeddedPostgres(template=pg_template_dir)
-    seen: list[Path] = []
-
-    def interrupt_inside() -> None:
-        with pg:
-            seen.append(pg.data_dir)
-            raise KeyboardInterrupt
-
-    with pytest.raises(KeyboardInterrupt):
-        interrupt_inside()
     data_dir = seen[0]
 
     assert not pg.running

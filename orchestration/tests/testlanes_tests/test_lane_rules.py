@@ -4,10 +4,12 @@ integration tests reach only the services they declare (testlanes.lane_rules).""
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 
 import pytest
 
-from testlanes.inner_runs import CONTRACT, INTEGRATION, UNIT, run_in_lane
+from testlanes.inner_runs import CONTRACT, INTEGRATION, UNIT, InnerRun, run_in_lane
+from testlanes.lane_policy import LanePolicy
 from testlanes.lane_rules import (
     LaneRuleError,
     LaneRules,
@@ -17,17 +19,31 @@ from testlanes.lane_rules import (
 
 pytest_plugins = ["pytester"]
 
+RunFile = Callable[[LanePolicy | None, str], InnerRun]
+
 SOCKET_RULE = (
     "lane rule (unit): tests in the unit lane may not open network sockets; move this test to "
     "a lane that may touch services (lanes.toml) and declare the service"
 )
 
 
+@pytest.fixture()
+def run_file(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> RunFile:
+    """Write ``source`` as the only test file and run it with our plugin as ``lane``."""
+
+    def run(lane: LanePolicy | None, source: str) -> InnerRun:
+        pytester.makepyfile(test_file=source)
+        return run_in_lane(pytester, monkeypatch, lane)
+
+    return run
+
+
 def test_a_unit_test_opening_a_tcp_socket_fails_naming_the_rule_and_the_lane(
-    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+    run_file: RunFile,
 ) -> None:
-    pytester.makepyfile(
-        test_misfiled="""
+    run = run_file(
+        UNIT,
+        """
         import socket
 
         def test_creates_a_socket():
@@ -35,46 +51,42 @@ def test_a_unit_test_opening_a_tcp_socket_fails_naming_the_rule_and_the_lane(
 
         def test_connects_by_name():
             socket.create_connection(("localhost", 9))
-        """
+        """,
     )
-    run = run_in_lane(pytester, monkeypatch, UNIT)
     run.result.assert_outcomes(failed=2)
     assert run.output.count(SOCKET_RULE) >= 2
     assert "socket.socket(AF_INET)" in run.output
     assert "socket.getaddrinfo(localhost 9)" in run.output
 
 
-def test_a_unit_test_connecting_a_unix_socket_fails(
-    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    pytester.makepyfile(
-        test_misfiled="""
+def test_a_unit_test_connecting_a_unix_socket_fails(run_file: RunFile) -> None:
+    run = run_file(
+        UNIT,
+        """
         import socket
 
         def test_unix():
             with socket.socket(socket.AF_UNIX) as sock:
                 sock.connect("\\0catalog-lane-rules")  # abstract: no file, nothing listens
-        """
+        """,
     )
-    run = run_in_lane(pytester, monkeypatch, UNIT)
     run.result.assert_outcomes(failed=1)
     assert SOCKET_RULE in run.output
     assert "socket.connect AF_UNIX" in run.output
 
 
-def test_asyncio_event_loops_stay_allowed_in_the_unit_lane(
-    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_asyncio_event_loops_stay_allowed_in_the_unit_lane(run_file: RunFile) -> None:
     # The loop's self-pipe is a socket pair that never connects: not network traffic.
-    pytester.makepyfile(
-        test_async="""
+    run = run_file(
+        UNIT,
+        """
         import asyncio
 
         def test_runs_a_loop():
             assert asyncio.run(asyncio.sleep(0, result=3)) == 3
-        """
+        """,
     )
-    run_in_lane(pytester, monkeypatch, UNIT).result.assert_outcomes(passed=1)
+    run.result.assert_outcomes(passed=1)
 
 
 @pytest.mark.parametrize(
@@ -86,17 +98,17 @@ def test_asyncio_event_loops_stay_allowed_in_the_unit_lane(
     ],
 )
 def test_a_contract_test_starting_a_subprocess_fails_naming_the_rule(
-    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, start: str
+    run_file: RunFile, start: str
 ) -> None:
-    pytester.makepyfile(
-        test_misfiled=f"""
+    run = run_file(
+        CONTRACT,
+        f"""
         import os, subprocess
 
         def test_starts_a_program():
             {start}
-        """
+        """,
     )
-    run = run_in_lane(pytester, monkeypatch, CONTRACT)
     run.result.assert_outcomes(failed=1)
     assert (
         "lane rule (contract): tests in the contract lane may not start subprocesses; move this "
@@ -104,11 +116,10 @@ def test_a_contract_test_starting_a_subprocess_fails_naming_the_rule(
     )
 
 
-def test_a_test_that_catches_the_rule_error_still_fails(
-    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    pytester.makepyfile(
-        test_misfiled="""
+def test_a_test_that_catches_the_rule_error_still_fails(run_file: RunFile) -> None:
+    run = run_file(
+        UNIT,
+        """
         import subprocess
 
         def test_swallows():
@@ -116,19 +127,17 @@ def test_a_test_that_catches_the_rule_error_still_fails(
                 subprocess.run(["true"], check=False)
             except Exception:
                 pass
-        """
+        """,
     )
-    run = run_in_lane(pytester, monkeypatch, UNIT)
     run.result.assert_outcomes(failed=1)
     assert "may not start subprocesses" in run.output
     assert "the test caught the error" in run.output
 
 
-def test_a_unit_test_connecting_to_postgres_fails_before_any_connection(
-    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    pytester.makepyfile(
-        test_misfiled="""
+def test_a_unit_test_connecting_to_postgres_fails_before_any_connection(run_file: RunFile) -> None:
+    run = run_file(
+        UNIT,
+        """
         import psycopg
         from sqlalchemy import create_engine, text
 
@@ -139,9 +148,8 @@ def test_a_unit_test_connecting_to_postgres_fails_before_any_connection(
             engine = create_engine("postgresql+psycopg://app@127.0.0.1:1/catalog")
             with engine.connect() as conn:
                 conn.execute(text("SELECT 1"))
-        """
+        """,
     )
-    run = run_in_lane(pytester, monkeypatch, UNIT)
     run.result.assert_outcomes(failed=2)
     assert (
         run.output.count("lane rule (unit): tests in the unit lane may not touch a database") >= 2
@@ -149,32 +157,31 @@ def test_a_unit_test_connecting_to_postgres_fails_before_any_connection(
     assert "Connection refused" not in run.output
 
 
-def test_a_unit_test_declaring_a_service_errors_before_its_fixtures_run(
-    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    pytester.makepyfile(
-        test_misfiled="""
+def test_a_unit_test_declaring_a_service_errors_before_its_fixtures_run(run_file: RunFile) -> None:
+    run = run_file(
+        UNIT,
+        """
         import pytest
 
         pytestmark = pytest.mark.services("postgres")
 
         def test_uses_the_database(database_url):
             pass
-        """
+        """,
     )
-    run = run_in_lane(pytester, monkeypatch, UNIT)
     run.result.assert_outcomes(errors=1)
     assert rule_message("unit", "may not declare services", "services(postgres)") in run.output
     assert "cannot provision" not in run.output
 
 
 def test_an_integration_test_does_not_see_the_addresses_of_services_it_did_not_declare(
-    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+    run_file: RunFile, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("TEST_OPENSEARCH_URL", "http://192.0.2.1:9200")
     monkeypatch.setenv("TEST_ELASTICSEARCH_URL", "http://192.0.2.2:9200")
-    pytester.makepyfile(
-        test_reads_env="""
+    run = run_file(
+        INTEGRATION,
+        """
         import os
         import pytest
 
@@ -186,26 +193,26 @@ def test_an_integration_test_does_not_see_the_addresses_of_services_it_did_not_d
         def test_undeclared():
             assert "TEST_OPENSEARCH_URL" not in os.environ
             assert "TEST_ELASTICSEARCH_URL" not in os.environ
-        """
+        """,
     )
-    run_in_lane(pytester, monkeypatch, INTEGRATION).result.assert_outcomes(passed=2)
+    run.result.assert_outcomes(passed=2)
     # Hidden only while each test ran.
     assert os.environ["TEST_OPENSEARCH_URL"] == "http://192.0.2.1:9200"
 
 
 def test_an_integration_test_connecting_to_an_undeclared_database_fails(
-    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+    run_file: RunFile, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("TEST_POSTGRES_URL", "postgresql+psycopg://app@127.0.0.1:1/catalog")
-    pytester.makepyfile(
-        test_undeclared="""
+    run = run_file(
+        INTEGRATION,
+        """
         import psycopg
 
         def test_connects_anyway():
             psycopg.connect("host=localhost port=1 dbname=catalog connect_timeout=1")
-        """
+        """,
     )
-    run = run_in_lane(pytester, monkeypatch, INTEGRATION)
     run.result.assert_outcomes(failed=1)
     assert (
         service_message("integration", "postgres", "connected to it at localhost:1") in run.output
@@ -225,14 +232,13 @@ def test_connecting_to_an_undeclared_search_service_is_refused_and_recorded() ->
     assert len(rules.violations) == 1
 
 
-def test_without_a_lane_the_plugin_registers_no_rules(
-    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    pytester.makepyfile(
-        test_plain="""
+def test_without_a_lane_the_plugin_registers_no_rules(run_file: RunFile) -> None:
+    run = run_file(
+        None,
+        """
         def test_plugins(pytestconfig):
             assert pytestconfig.pluginmanager.get_plugin("testlanes_lane_rules") is None
             assert pytestconfig.getoption("reruns") == 0
-        """
+        """,
     )
-    run_in_lane(pytester, monkeypatch, None).result.assert_outcomes(passed=1)
+    run.result.assert_outcomes(passed=1)

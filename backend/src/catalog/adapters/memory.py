@@ -10,14 +10,13 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, S
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from typing import ClassVar, Generic, Self, TypeVar
+from typing import Any, ClassVar, Generic, Self, TypeVar
 
 # Re-exported: tests and the OpenAPI export take every fake from this module.
 from catalog.adapters.memory_search import InMemorySearchIndex as InMemorySearchIndex
-from catalog.domain.errors import Conflict
+from catalog.domain.errors import SLUG_TAKEN, TAG_IN_USE, Conflict
 from catalog.domain.models import Collection as CollectionEntity
-from catalog.domain.models import Document, Tag, Workspace
-from catalog.ports import NewDocument
+from catalog.domain.models import Document, DocumentScope, NewDocument, Tag, Workspace
 
 
 def _utcnow() -> datetime:
@@ -77,6 +76,12 @@ class _Repository:
 E = TypeVar("E", Workspace, CollectionEntity, Tag, Document)
 
 
+def _children(rows: Mapping[int, E], parent_key: str, parent_id: int) -> list[E]:
+    """The rows whose ``parent_key`` (e.g. ``workspace_id``) is ``parent_id``, in a list of their
+    own, so the caller may delete them from ``rows``."""
+    return [row for row in rows.values() if getattr(row, parent_key) == parent_id]
+
+
 def _after(items: Iterable[E], after_id: int | None, limit: int) -> list[E]:
     ordered = sorted(items, key=lambda item: item.id)
     return [item for item in ordered if after_id is None or item.id > after_id][:limit]
@@ -87,8 +92,6 @@ class _SluggedRepository(_Repository, Generic[E]):
     globally for workspaces), stored in the ``_State`` dict named by ``table``."""
 
     table: ClassVar[str]
-    # The Conflict message when a slug is taken, as the database constraint would report it.
-    slug_taken: ClassVar[str]
 
     @property
     def _rows(self) -> dict[int, E]:
@@ -102,12 +105,16 @@ class _SluggedRepository(_Repository, Generic[E]):
     def _check_slug(self, scope: int | None, slug: str, own_id: int | None = None) -> None:
         for other in self._rows.values():
             if self._scope(other) == scope and other.slug == slug and other.id != own_id:
-                raise Conflict("slug", self.slug_taken)
+                raise Conflict("slug", SLUG_TAKEN[self.table])
 
-    def _insert(self, scope: int | None, slug: str, make: Callable[[int, datetime], E]) -> E:
-        """Store ``make(new id, now)`` after checking its slug is free within ``scope``."""
-        self._check_slug(scope, slug)
-        entity = make(self._state.allocate_id(), self._now())
+    def _insert(self, entity_class: Callable[..., E], *, slug: str, **values: Any) -> E:
+        """Store a new ``entity_class`` of ``slug`` and ``values`` with a new id and the clock's
+        time, after checking that its slug is free in its scope (``values``' workspace_id)."""
+        self._check_slug(values.get("workspace_id"), slug)
+        now = self._now()
+        entity = entity_class(
+            id=self._state.allocate_id(), slug=slug, created_at=now, updated_at=now, **values
+        )
         self._rows[entity.id] = entity
         return entity
 
@@ -131,12 +138,9 @@ class _SluggedRepository(_Repository, Generic[E]):
 
 class InMemoryWorkspaceRepository(_SluggedRepository[Workspace]):
     table = "workspaces"
-    slug_taken = "a workspace with this slug already exists"
 
     def add(self, *, slug: str, name: str, description: str) -> Workspace:
-        return self._insert(
-            None, slug, lambda id_, now: Workspace(id_, slug, name, description, now, now)
-        )
+        return self._insert(Workspace, slug=slug, name=name, description=description)
 
     def list_after(self, *, after_id: int | None, limit: int) -> list[Workspace]:
         return _after(self._rows.values(), after_id, limit)
@@ -144,24 +148,23 @@ class InMemoryWorkspaceRepository(_SluggedRepository[Workspace]):
     def delete(self, workspace_id: int) -> bool:
         if self._state.workspaces.pop(workspace_id, None) is None:
             return False
-        for collection in list(self._state.collections.values()):
-            if collection.workspace_id == workspace_id:
-                self._uow.collections.delete(collection.id)
-        for tag in list(self._state.tags.values()):
-            if tag.workspace_id == workspace_id:
-                del self._state.tags[tag.id]
+        for collection in _children(self._state.collections, "workspace_id", workspace_id):
+            self._uow.collections.delete(collection.id)
+        for tag in _children(self._state.tags, "workspace_id", workspace_id):
+            del self._state.tags[tag.id]
         return True
 
 
 class InMemoryCollectionRepository(_SluggedRepository[CollectionEntity]):
     table = "collections"
-    slug_taken = "a collection with this slug already exists in the workspace"
 
     def add(self, *, workspace_id: int, slug: str, name: str, description: str) -> CollectionEntity:
         return self._insert(
-            workspace_id,
-            slug,
-            lambda id_, now: CollectionEntity(id_, workspace_id, slug, name, description, now, now),
+            CollectionEntity,
+            workspace_id=workspace_id,
+            slug=slug,
+            name=name,
+            description=description,
         )
 
     def list_after(
@@ -172,20 +175,16 @@ class InMemoryCollectionRepository(_SluggedRepository[CollectionEntity]):
     def delete(self, collection_id: int) -> bool:
         if self._state.collections.pop(collection_id, None) is None:
             return False
-        for document in list(self._state.documents.values()):
-            if document.collection_id == collection_id:
-                self._uow.documents.delete(document.id)
+        for document in _children(self._state.documents, "collection_id", collection_id):
+            self._uow.documents.delete(document.id)
         return True
 
 
 class InMemoryTagRepository(_SluggedRepository[Tag]):
     table = "tags"
-    slug_taken = "a tag with this slug already exists in the workspace"
 
     def add(self, *, workspace_id: int, slug: str, name: str) -> Tag:
-        return self._insert(
-            workspace_id, slug, lambda id_, now: Tag(id_, workspace_id, slug, name, now, now)
-        )
+        return self._insert(Tag, workspace_id=workspace_id, slug=slug, name=name)
 
     def get_by_slugs(self, workspace_id: int, slugs: Collection[str]) -> list[Tag]:
         found = [
@@ -212,7 +211,7 @@ class InMemoryTagRepository(_SluggedRepository[Tag]):
 
     def delete(self, tag_id: int) -> bool:
         if self.usage_count(tag_id):
-            raise Conflict("tag", "the tag is attached to documents; remove it from them first")
+            raise Conflict("tag", TAG_IN_USE)
         return self._state.tags.pop(tag_id, None) is not None
 
 
@@ -230,46 +229,28 @@ class InMemoryDocumentRepository(_Repository):
         self._state.links[document.id] = frozenset(tag_ids)
         self.refresh_tags(document.id)
 
-    def add(
-        self,
-        *,
-        collection: CollectionEntity,
-        title: str,
-        body: str,
-        tag_ids: Sequence[int],
-        created_at: datetime | None = None,
-    ) -> Document:
+    def add(self, *, collection: CollectionEntity, document: NewDocument) -> Document:
         if collection.id not in self._state.collections:
             raise ValueError(f"collection {collection.id} does not exist")
-        now = self._now()
-        created = created_at or now
-        document = Document(
+        created = document.created_at or self._now()
+        stored = Document(
             id=self._state.allocate_id(),
             workspace_id=collection.workspace_id,
             collection_id=collection.id,
-            title=title,
-            body=body,
+            title=document.title,
+            body=document.body,
             tags=(),
             created_at=created,
             updated_at=created,
         )
-        self._state.documents[document.id] = document
-        self._link(document, tag_ids)
-        return self._state.documents[document.id]
+        self._state.documents[stored.id] = stored
+        self._link(stored, document.tag_ids)
+        return self._state.documents[stored.id]
 
     def add_many(
         self, *, collection: CollectionEntity, documents: Sequence[NewDocument]
     ) -> list[Document]:
-        return [
-            self.add(
-                collection=collection,
-                title=doc.title,
-                body=doc.body,
-                tag_ids=doc.tag_ids,
-                created_at=doc.created_at,
-            )
-            for doc in documents
-        ]
+        return [self.add(collection=collection, document=document) for document in documents]
 
     def get(self, document_id: int) -> Document | None:
         return self._state.documents.get(document_id)
@@ -278,17 +259,14 @@ class InMemoryDocumentRepository(_Repository):
         return {i: self._state.documents[i] for i in document_ids if i in self._state.documents}
 
     def list_after(self, collection_id: int, *, after_id: int | None, limit: int) -> list[Document]:
-        owned = (d for d in self._state.documents.values() if d.collection_id == collection_id)
+        owned = _children(self._state.documents, "collection_id", collection_id)
         return _after(owned, after_id, limit)
 
     def list_all_after(self, *, after_id: int | None, limit: int) -> list[Document]:
         return _after(self._state.documents.values(), after_id, limit)
 
     def update(
-        self,
-        document_id: int,
-        changes: Mapping[str, object],
-        tag_ids: Sequence[int] | None = None,
+        self, document_id: int, changes: Mapping[str, object], tag_ids: Sequence[int] | None = None
     ) -> Document | None:
         current = self._state.documents.get(document_id)
         if current is None:
@@ -303,19 +281,13 @@ class InMemoryDocumentRepository(_Repository):
         self._state.links.pop(document_id, None)
         return self._state.documents.pop(document_id, None) is not None
 
-    def ids_in_scope(
-        self,
-        *,
-        workspace_id: int | None = None,
-        collection_id: int | None = None,
-        tag_id: int | None = None,
-    ) -> list[int]:
+    def ids_in_scope(self, scope: DocumentScope) -> list[int]:
         return sorted(
             d.id
             for d in self._state.documents.values()
-            if (workspace_id is None or d.workspace_id == workspace_id)
-            and (collection_id is None or d.collection_id == collection_id)
-            and (tag_id is None or tag_id in self._state.links.get(d.id, ()))
+            if (scope.workspace_id is None or d.workspace_id == scope.workspace_id)
+            and (scope.collection_id is None or d.collection_id == scope.collection_id)
+            and (scope.tag_id is None or scope.tag_id in self._state.links.get(d.id, ()))
         )
 
 

@@ -7,14 +7,7 @@ from collections.abc import Sequence
 
 from catalog.domain.errors import InvalidCursor
 from catalog.domain.models import Document
-from catalog.domain.search import (
-    Position,
-    SearchHit,
-    SearchPage,
-    SearchQuery,
-    SortField,
-    SortOrder,
-)
+from catalog.domain.search import Position, SearchHit, SearchPage, SearchQuery, SortField, SortOrder
 
 _WORD = re.compile(r"\w+")
 

@@ -2,6 +2,14 @@
 
 from __future__ import annotations
 
+# The conflicts the PostgreSQL adapter reads off its constraints and the fakes raise by hand.
+SLUG_TAKEN = {
+    "workspaces": "a workspace with this slug already exists",
+    "collections": "a collection with this slug already exists in the workspace",
+    "tags": "a tag with this slug already exists in the workspace",
+}
+TAG_IN_USE = "the tag is attached to documents; remove it from them first"
+
 
 class CatalogError(Exception):
     """Base class for errors the service reports to callers on purpose."""

@@ -48,3 +48,23 @@ class Document:
     tags: tuple[str, ...]
     created_at: datetime
     updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class NewDocument:
+    """A document to add: its fields, and its tags already resolved to ids."""
+
+    title: str
+    body: str
+    tag_ids: tuple[int, ...] = ()
+    # None: the database's (or the store's) current time.
+    created_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentScope:
+    """The documents of a workspace, of a collection and/or carrying a tag; None: any."""
+
+    workspace_id: int | None = None
+    collection_id: int | None = None
+    tag_id: int | None = None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, ClassVar, Self
+from typing import Any, Generic, Self, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -64,40 +64,34 @@ class DocumentOut(_Out):
 _NEXT_CURSOR = Field(description="Pass as `cursor` to get the next page; null on the last page.")
 
 
-class _Page(BaseModel):
-    """A page of ``item_model`` values; subclasses declare the fields (their order is the API's)."""
+OutT = TypeVar("OutT", bound=_Out)
 
-    item_model: ClassVar[type[_Out]]
+
+class _Page(BaseModel, Generic[OutT]):
+    """A page of ``OutT`` values, read straight off a ``Page`` of domain entities."""
+
+    items: list[OutT]
+    next_cursor: str | None = _NEXT_CURSOR
 
     @classmethod
     def of(cls, page: Page[Any]) -> Self:
-        return cls(
-            items=[cls.item_model.of(item) for item in page.items], next_cursor=page.next_cursor
-        )
+        return cls.model_validate(page, from_attributes=True)
 
 
-class WorkspacePage(_Page):
-    item_model = WorkspaceOut
-    items: list[WorkspaceOut]
-    next_cursor: str | None = _NEXT_CURSOR
+class WorkspacePage(_Page[WorkspaceOut]):
+    pass
 
 
-class CollectionPage(_Page):
-    item_model = CollectionOut
-    items: list[CollectionOut]
-    next_cursor: str | None = _NEXT_CURSOR
+class CollectionPage(_Page[CollectionOut]):
+    pass
 
 
-class TagPage(_Page):
-    item_model = TagOut
-    items: list[TagOut]
-    next_cursor: str | None = _NEXT_CURSOR
+class TagPage(_Page[TagOut]):
+    pass
 
 
-class DocumentPage(_Page):
-    item_model = DocumentOut
-    items: list[DocumentOut]
-    next_cursor: str | None = _NEXT_CURSOR
+class DocumentPage(_Page[DocumentOut]):
+    pass
 
 
 class SearchHitOut(BaseModel):

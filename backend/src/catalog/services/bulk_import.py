@@ -17,8 +17,8 @@ from enum import StrEnum
 from catalog.domain.errors import Conflict, NotFound, ValidationFailed
 from catalog.domain.inputs import DocumentCreate
 from catalog.domain.jsonl import LineError, RawLine, parse_document_line
-from catalog.domain.models import Collection, Document
-from catalog.ports import NewDocument, SearchIndex, UnitOfWork, UnitOfWorkFactory
+from catalog.domain.models import Collection, Document, NewDocument
+from catalog.ports import SearchIndex, UnitOfWork, UnitOfWorkFactory
 from catalog.services.common import index_after_commit
 from catalog.services.documents import add_document, unknown_tags
 

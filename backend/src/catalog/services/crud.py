@@ -13,6 +13,7 @@ from typing import Any, Protocol, TypeVar
 
 from catalog.domain.cursors import CursorCodec
 from catalog.domain.errors import NotFound
+from catalog.domain.models import DocumentScope
 from catalog.ports import (
     CollectionRepository,
     DocumentRepository,
@@ -122,7 +123,7 @@ def delete_with_documents(
 ) -> None:
     """Delete a workspace or collection; its documents go by cascade, so unindex them too."""
     with uow:
-        document_ids = uow.documents.ids_in_scope(**{f"{kind}_id": entity_id})
+        document_ids = uow.documents.ids_in_scope(DocumentScope(**{f"{kind}_id": entity_id}))
         if not repository(uow).delete(entity_id):
             raise NotFound(kind, entity_id)
         uow.commit()

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from catalog.domain.cursors import CursorCodec
 from catalog.domain.errors import NotFound, ValidationFailed
 from catalog.domain.inputs import DocumentCreate, DocumentUpdate
-from catalog.domain.models import Document
+from catalog.domain.models import Document, NewDocument
 from catalog.ports import SearchIndex, UnitOfWork
 from catalog.services.common import Page, index_after_commit, unindex_after_commit
 from catalog.services.crud import collections_of, documents_of, found, get_entity, list_children
@@ -33,13 +33,8 @@ def add_document(uow: UnitOfWork, collection_id: int, data: DocumentCreate) -> D
     """Add a document inside an open unit of work (no commit, no indexing)."""
     collection = found(uow.collections.get(collection_id), "collection", collection_id)
     tag_ids = resolve_tag_ids(uow, collection.workspace_id, data.tags)
-    return uow.documents.add(
-        collection=collection,
-        title=data.title,
-        body=data.body,
-        tag_ids=tag_ids,
-        created_at=data.created_at,
-    )
+    document = NewDocument(data.title, data.body, tuple(tag_ids), data.created_at)
+    return uow.documents.add(collection=collection, document=document)
 
 
 def create_document(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from catalog.domain.cursors import CursorCodec
 from catalog.domain.errors import Conflict
 from catalog.domain.inputs import TagCreate, TagUpdate, changes_of
-from catalog.domain.models import Tag
+from catalog.domain.models import DocumentScope, Tag
 from catalog.domain.slugs import resolve_slug
 from catalog.ports import SearchIndex, UnitOfWork
 from catalog.services.common import Page, index_after_commit
@@ -47,7 +47,7 @@ def update_tag(uow: UnitOfWork, index: SearchIndex, tag_id: int, data: TagUpdate
         uow.commit()
         affected = []
         if tag.slug != before.slug:
-            ids = uow.documents.ids_in_scope(tag_id=tag_id)
+            ids = uow.documents.ids_in_scope(DocumentScope(tag_id=tag_id))
             affected = list(uow.documents.get_many(ids).values())
     if affected:
         index_after_commit(index, affected)

@@ -98,6 +98,13 @@ def embedded_run(
     return run_pytest(["-s", str(suite)], cwd=root, env=env)
 
 
+def _message(run: PytestRun, test: str, outcome: str) -> str:
+    """The message ``run`` reported for ``test``, after checking that its outcome is ``outcome``."""
+    result = run.outcomes[test]
+    assert result.outcome == outcome
+    return result.message
+
+
 def test_embedded_mode_gives_the_process_its_own_throwaway_cluster(embedded_run: PytestRun) -> None:
     assert embedded_run.outcomes["test_database_identity"].outcome == "passed"
     assert "MODE=embedded" in embedded_run.stdout
@@ -106,10 +113,9 @@ def test_embedded_mode_gives_the_process_its_own_throwaway_cluster(embedded_run:
 def test_a_test_that_leaves_rows_behind_is_reported_as_an_error_naming_it(
     embedded_run: PytestRun,
 ) -> None:
-    leak = embedded_run.outcomes["test_leaks_a_committed_row"]
-    assert leak.outcome == "error"
-    assert "test_declared.py::test_leaks_a_committed_row left rows behind (workspaces: 1)" in (
-        leak.message
+    message = _message(embedded_run, "test_leaks_a_committed_row", "error")
+    assert (
+        "test_declared.py::test_leaks_a_committed_row left rows behind (workspaces: 1)" in message
     )
 
 
@@ -123,18 +129,16 @@ def test_rolled_back_and_cleaned_up_commits_are_not_leaks(embedded_run: PytestRu
 
 
 def test_asking_for_an_undeclared_service_is_a_clear_error(embedded_run: PytestRun) -> None:
-    result = embedded_run.outcomes["test_asks_for_postgres_without_declaring_it"]
-    assert result.outcome == "error"
-    assert "does not declare it" in result.message
-    assert 'pytest.mark.services("postgres")' in result.message
+    message = _message(embedded_run, "test_asks_for_postgres_without_declaring_it", "error")
+    assert "does not declare it" in message
+    assert 'pytest.mark.services("postgres")' in message
 
 
 def test_search_tests_are_skipped_with_the_reason_when_no_server_is_configured(
     embedded_run: PytestRun,
 ) -> None:
-    result = embedded_run.outcomes["test_needs_opensearch"]
-    assert result.outcome == "skipped"
-    assert "TEST_OPENSEARCH_URL is not set" in result.message
+    message = _message(embedded_run, "test_needs_opensearch", "skipped")
+    assert "TEST_OPENSEARCH_URL is not set" in message
 
 
 def test_an_unreachable_shared_server_fails_within_seconds_naming_service_and_address(
@@ -160,31 +164,30 @@ def test_an_unreachable_shared_server_fails_within_seconds_naming_service_and_ad
     assert elapsed < 30
 
 
-def test_a_shared_server_without_a_declared_version_is_refused(
-    tmp_path: Path, postgres_service: PostgresService, settings: TestSettings
-) -> None:
-    suite = _write_suite(tmp_path)
-    env = clean_env({"TEST_POSTGRES_URL": postgres_service.url}, cache_dir=settings.cache_dir)
-
-    run = run_pytest([str(suite / "declared" / "test_declared.py")], cwd=tmp_path, env=env)
-
-    assert run.returncode != 0
-    assert "TEST_POSTGRES_VERSION must declare the server's version" in run.stdout
-
-
-def test_a_shared_server_of_another_version_than_declared_is_refused(
-    tmp_path: Path, postgres_service: PostgresService, settings: TestSettings
+@pytest.mark.parametrize(
+    ("declared", "refusal"),
+    [
+        ({}, "TEST_POSTGRES_VERSION must declare the server's version"),
+        ({"TEST_POSTGRES_VERSION": "9.6"}, "TEST_POSTGRES_VERSION='9.6' but the server"),
+    ],
+    ids=["no-version-declared", "another-version-declared"],
+)
+def test_a_shared_server_without_its_version_declared_is_refused(
+    tmp_path: Path,
+    postgres_service: PostgresService,
+    settings: TestSettings,
+    declared: dict[str, str],
+    refusal: str,
 ) -> None:
     suite = _write_suite(tmp_path)
     env = clean_env(
-        {"TEST_POSTGRES_URL": postgres_service.url, "TEST_POSTGRES_VERSION": "9.6"},
-        cache_dir=settings.cache_dir,
+        {"TEST_POSTGRES_URL": postgres_service.url, **declared}, cache_dir=settings.cache_dir
     )
 
     run = run_pytest([str(suite / "declared" / "test_declared.py")], cwd=tmp_path, env=env)
 
     assert run.returncode != 0
-    assert "TEST_POSTGRES_VERSION='9.6' but the server" in run.stdout
+    assert refusal in run.stdout
 
 
 def _can_create_databases(postgres_service: PostgresService) -> bool:
@@ -193,6 +196,12 @@ def _can_create_databases(postgres_service: PostgresService) -> bool:
             "SELECT rolcreatedb OR rolsuper FROM pg_roles WHERE rolname = current_user"
         ).fetchone()
     return bool(row and row[0])
+
+
+def _create_empty_database(conn: psycopg.Connection, name: str) -> None:
+    """Create database ``name`` empty, dropping any database left under that name."""
+    conn.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
+    conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
 def test_slot_mode_clones_a_database_per_process_and_drops_leftovers_and_itself(
@@ -205,8 +214,7 @@ def test_slot_mode_clones_a_database_per_process_and_drops_leftovers_and_itself(
         pytest.skip("slot mode needs CREATEDB on the server under test")
     leftover = f"{SLOT_PREFIX}{SUITE_NAME}_{settings.namespace()}_s990"
     with postgres_service.connect() as conn:
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(leftover)))
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(leftover)))
+        _create_empty_database(conn, leftover)
     suite = _write_suite(tmp_path)
     env = clean_env(
         {
@@ -243,8 +251,7 @@ def shared_database(postgres_service: PostgresService) -> Iterator[str]:
         pytest.skip("needs CREATEDB on the server under test")
     name = f"tl_serial_child_{os.getpid()}"
     with postgres_service.connect() as conn:
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        _create_empty_database(conn, name)
         try:
             yield postgres_service.sa_url.set(database=name).render_as_string(hide_password=False)
         finally:

@@ -8,19 +8,20 @@ from contextlib import contextmanager
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from catalog.domain.errors import CatalogError, Conflict, NotFound, ValidationFailed
+from catalog.domain.errors import (
+    SLUG_TAKEN,
+    TAG_IN_USE,
+    CatalogError,
+    Conflict,
+    NotFound,
+    ValidationFailed,
+)
 
 _CONSTRAINT_ERRORS: dict[str, CatalogError] = {
-    "uq_workspaces_slug": Conflict("slug", "a workspace with this slug already exists"),
-    "uq_collections_workspace_id_slug": Conflict(
-        "slug", "a collection with this slug already exists in the workspace"
-    ),
-    "uq_tags_workspace_id_slug": Conflict(
-        "slug", "a tag with this slug already exists in the workspace"
-    ),
-    "fk_document_tags_tag_id_workspace_id": Conflict(
-        "tag", "the tag is attached to documents; remove it from them first"
-    ),
+    "uq_workspaces_slug": Conflict("slug", SLUG_TAKEN["workspaces"]),
+    "uq_collections_workspace_id_slug": Conflict("slug", SLUG_TAKEN["collections"]),
+    "uq_tags_workspace_id_slug": Conflict("slug", SLUG_TAKEN["tags"]),
+    "fk_document_tags_tag_id_workspace_id": Conflict("tag", TAG_IN_USE),
     "fk_collections_workspace_id": NotFound("workspace", "referenced"),
     "fk_tags_workspace_id": NotFound("workspace", "referenced"),
     "fk_documents_collection_id_workspace_id": NotFound("collection", "referenced"),

@@ -47,63 +47,64 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-def _created_at() -> Mapped[datetime]:
-    return mapped_column(DateTime(timezone=True), nullable=False, server_default=func.now())
+class _Entity:
+    """Columns every entity's table has: the identity key and the two timestamps."""
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), nullable=False, server_default=func.now()
+    )
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), nullable=False, server_default=func.now()
+    )
 
 
-def _updated_at() -> Mapped[datetime]:
-    return mapped_column(DateTime(timezone=True), nullable=False, server_default=func.now())
+class _InWorkspace:
+    """The owning workspace of a collection, tag or document."""
+
+    workspace_id: Mapped[int] = mapped_column(BigInteger, nullable=False)
 
 
-class WorkspaceRow(Base):
+class _Slugged:
+    """The URL slug and display name of a workspace, collection or tag."""
+
+    slug: Mapped[str] = mapped_column(String(64), nullable=False)
+    name: Mapped[str] = mapped_column(String(200), nullable=False)
+
+
+def _slugged_in_workspace() -> (
+    tuple[UniqueConstraint | CheckConstraint | ForeignKeyConstraint, ...]
+):
+    """Constraints of a collection or tag: its slug unique in its workspace, which owns it."""
+    return (
+        UniqueConstraint("workspace_id", "slug"),
+        CheckConstraint(SLUG_CHECK, name="slug_format"),
+        # Target of the composite foreign keys that pin children to the same workspace.
+        UniqueConstraint("id", "workspace_id"),
+        ForeignKeyConstraint(["workspace_id"], ["workspaces.id"], ondelete="CASCADE"),
+    )
+
+
+class WorkspaceRow(_Entity, _Slugged, Base):
     __tablename__ = "workspaces"
     __table_args__ = (UniqueConstraint("slug"), CheckConstraint(SLUG_CHECK, name="slug_format"))
 
-    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
-    slug: Mapped[str] = mapped_column(String(64), nullable=False)
-    name: Mapped[str] = mapped_column(String(200), nullable=False)
     description: Mapped[str] = mapped_column(Text, nullable=False, server_default="")
-    created_at: Mapped[datetime] = _created_at()
-    updated_at: Mapped[datetime] = _updated_at()
 
 
-class CollectionRow(Base):
+class CollectionRow(_Entity, _InWorkspace, _Slugged, Base):
     __tablename__ = "collections"
-    __table_args__ = (
-        UniqueConstraint("workspace_id", "slug"),
-        CheckConstraint(SLUG_CHECK, name="slug_format"),
-        # Target of the composite foreign key that pins documents to the same workspace.
-        UniqueConstraint("id", "workspace_id"),
-        ForeignKeyConstraint(["workspace_id"], ["workspaces.id"], ondelete="CASCADE"),
-    )
+    __table_args__ = _slugged_in_workspace()
 
-    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
-    workspace_id: Mapped[int] = mapped_column(BigInteger, nullable=False)
-    slug: Mapped[str] = mapped_column(String(64), nullable=False)
-    name: Mapped[str] = mapped_column(String(200), nullable=False)
     description: Mapped[str] = mapped_column(Text, nullable=False, server_default="")
-    created_at: Mapped[datetime] = _created_at()
-    updated_at: Mapped[datetime] = _updated_at()
 
 
-class TagRow(Base):
+class TagRow(_Entity, _InWorkspace, _Slugged, Base):
     __tablename__ = "tags"
-    __table_args__ = (
-        UniqueConstraint("workspace_id", "slug"),
-        CheckConstraint(SLUG_CHECK, name="slug_format"),
-        UniqueConstraint("id", "workspace_id"),
-        ForeignKeyConstraint(["workspace_id"], ["workspaces.id"], ondelete="CASCADE"),
-    )
-
-    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
-    workspace_id: Mapped[int] = mapped_column(BigInteger, nullable=False)
-    slug: Mapped[str] = mapped_column(String(64), nullable=False)
-    name: Mapped[str] = mapped_column(String(200), nullable=False)
-    created_at: Mapped[datetime] = _created_at()
-    updated_at: Mapped[datetime] = _updated_at()
+    __table_args__ = _slugged_in_workspace()
 
 
-class DocumentRow(Base):
+class DocumentRow(_Entity, _InWorkspace, Base):
     __tablename__ = "documents"
     __table_args__ = (
         UniqueConstraint("id", "workspace_id"),
@@ -115,13 +116,9 @@ class DocumentRow(Base):
         ),
     )
 
-    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
-    workspace_id: Mapped[int] = mapped_column(BigInteger, nullable=False)
     collection_id: Mapped[int] = mapped_column(BigInteger, nullable=False)
     title: Mapped[str] = mapped_column(String(300), nullable=False)
     body: Mapped[str] = mapped_column(Text, nullable=False, server_default="")
-    created_at: Mapped[datetime] = _created_at()
-    updated_at: Mapped[datetime] = _updated_at()
     search_vector: Mapped[str] = deferred(
         mapped_column(TSVECTOR, Computed(SEARCH_VECTOR_EXPRESSION, persisted=True))
     )

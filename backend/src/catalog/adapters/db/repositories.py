@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import fields
-from datetime import datetime
 from typing import Any, Generic, TypeVar, cast
 
 from sqlalchemy import ColumnElement, CursorResult, delete, func, insert, select
@@ -15,8 +14,7 @@ from catalog.adapters.db.errors import guarded
 from catalog.adapters.db.orm import CollectionRow, DocumentRow, TagRow, WorkspaceRow, document_tags
 from catalog.domain.errors import Conflict
 from catalog.domain.models import Collection as CollectionEntity
-from catalog.domain.models import Document, Tag, Workspace
-from catalog.ports import NewDocument
+from catalog.domain.models import Document, DocumentScope, NewDocument, Tag, Workspace
 
 RowT = TypeVar("RowT", WorkspaceRow, CollectionRow, TagRow, DocumentRow)
 EntityT = TypeVar("EntityT", Workspace, CollectionEntity, Tag, Document)
@@ -224,25 +222,17 @@ class SqlAlchemyDocumentRepository(_RowRepository[DocumentRow, Document]):
                 ],
             )
 
-    def add(
-        self,
-        *,
-        collection: CollectionEntity,
-        title: str,
-        body: str,
-        tag_ids: Sequence[int],
-        created_at: datetime | None = None,
-    ) -> Document:
+    def add(self, *, collection: CollectionEntity, document: NewDocument) -> Document:
         row = DocumentRow(
             workspace_id=collection.workspace_id,
             collection_id=collection.id,
-            title=title,
-            body=body,
+            title=document.title,
+            body=document.body,
         )
-        if created_at is not None:
-            row.created_at = created_at
-            row.updated_at = created_at
-        return self._insert(row, then=lambda inserted: self._set_tags(inserted, tag_ids))
+        if document.created_at is not None:
+            row.created_at = document.created_at
+            row.updated_at = document.created_at
+        return self._insert(row, then=lambda inserted: self._set_tags(inserted, document.tag_ids))
 
     def add_many(
         self, *, collection: CollectionEntity, documents: Sequence[NewDocument]
@@ -328,10 +318,7 @@ class SqlAlchemyDocumentRepository(_RowRepository[DocumentRow, Document]):
         return self._list_after(after_id=after_id, limit=limit)
 
     def update(
-        self,
-        document_id: int,
-        changes: Mapping[str, object],
-        tag_ids: Sequence[int] | None = None,
+        self, document_id: int, changes: Mapping[str, object], tag_ids: Sequence[int] | None = None
     ) -> Document | None:
         if tag_ids is None:
             return self._update(document_id, changes)
@@ -340,22 +327,18 @@ class SqlAlchemyDocumentRepository(_RowRepository[DocumentRow, Document]):
     def delete(self, document_id: int) -> bool:
         return self._delete(document_id)
 
-    def ids_in_scope(
-        self,
-        *,
-        workspace_id: int | None = None,
-        collection_id: int | None = None,
-        tag_id: int | None = None,
-    ) -> list[int]:
+    def ids_in_scope(self, scope: DocumentScope) -> list[int]:
         stmt = select(DocumentRow.id).order_by(DocumentRow.id)
-        if workspace_id is not None:
-            stmt = stmt.where(DocumentRow.workspace_id == workspace_id)
-        if collection_id is not None:
-            stmt = stmt.where(DocumentRow.collection_id == collection_id)
-        if tag_id is not None:
+        if scope.workspace_id is not None:
+            stmt = stmt.where(DocumentRow.workspace_id == scope.workspace_id)
+        if scope.collection_id is not None:
+            stmt = stmt.where(DocumentRow.collection_id == scope.collection_id)
+        if scope.tag_id is not None:
             stmt = stmt.where(
                 DocumentRow.id.in_(
-                    select(document_tags.c.document_id).where(document_tags.c.tag_id == tag_id)
+                    select(document_tags.c.document_id).where(
+                        document_tags.c.tag_id == scope.tag_id
+                    )
                 )
             )
         return list(self._session.scalars(stmt))

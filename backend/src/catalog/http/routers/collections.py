@@ -18,7 +18,6 @@ router = APIRouter(tags=["collections"])
 @router.post(
     "/workspaces/{workspace_id}/collections",
     status_code=201,
-    response_model=CollectionOut,
     responses=problem_responses(400, 404, 409, 422, 503),
 )
 def create_collection(
@@ -29,9 +28,7 @@ def create_collection(
 
 
 @router.get(
-    "/workspaces/{workspace_id}/collections",
-    response_model=CollectionPage,
-    responses=problem_responses(400, 404, 422, 503),
+    "/workspaces/{workspace_id}/collections", responses=problem_responses(400, 404, 422, 503)
 )
 def list_collections(
     workspace_id: WorkspaceId, c: ContainerDep, cursor: Cursor = None, limit: Limit = DEFAULT_LIMIT
@@ -42,20 +39,12 @@ def list_collections(
     return CollectionPage.of(page)
 
 
-@router.get(
-    "/collections/{collection_id}",
-    response_model=CollectionOut,
-    responses=problem_responses(404, 422, 503),
-)
+@router.get("/collections/{collection_id}", responses=problem_responses(404, 422, 503))
 def get_collection(collection_id: CollectionId, c: ContainerDep) -> CollectionOut:
     return CollectionOut.of(collections.get_collection(c.uow(), collection_id))
 
 
-@router.patch(
-    "/collections/{collection_id}",
-    response_model=CollectionOut,
-    responses=problem_responses(400, 404, 409, 422, 503),
-)
+@router.patch("/collections/{collection_id}", responses=problem_responses(400, 404, 409, 422, 503))
 def update_collection(
     collection_id: CollectionId, data: CollectionUpdate, c: ContainerDep
 ) -> CollectionOut:

@@ -25,7 +25,6 @@ NDJSON_MEDIA_TYPE = "application/x-ndjson"
 @router.post(
     "/collections/{collection_id}/documents",
     status_code=201,
-    response_model=DocumentOut,
     responses=problem_responses(400, 404, 422, 503),
 )
 def create_document(
@@ -36,9 +35,7 @@ def create_document(
 
 
 @router.get(
-    "/collections/{collection_id}/documents",
-    response_model=DocumentPage,
-    responses=problem_responses(400, 404, 422, 503),
+    "/collections/{collection_id}/documents", responses=problem_responses(400, 404, 422, 503)
 )
 def list_documents(
     collection_id: CollectionId,
@@ -50,20 +47,12 @@ def list_documents(
     return DocumentPage.of(page)
 
 
-@router.get(
-    "/documents/{document_id}",
-    response_model=DocumentOut,
-    responses=problem_responses(404, 422, 503),
-)
+@router.get("/documents/{document_id}", responses=problem_responses(404, 422, 503))
 def get_document(document_id: DocumentId, c: ContainerDep) -> DocumentOut:
     return DocumentOut.of(documents.get_document(c.uow(), document_id))
 
 
-@router.patch(
-    "/documents/{document_id}",
-    response_model=DocumentOut,
-    responses=problem_responses(400, 404, 422, 503),
-)
+@router.patch("/documents/{document_id}", responses=problem_responses(400, 404, 422, 503))
 def update_document(document_id: DocumentId, data: DocumentUpdate, c: ContainerDep) -> DocumentOut:
     return DocumentOut.of(documents.update_document(c.uow(), c.search_index, document_id, data))
 
@@ -81,7 +70,6 @@ def delete_document(document_id: DocumentId, c: ContainerDep) -> Response:
 
 @router.post(
     "/collections/{collection_id}/documents/import",
-    response_model=ImportReportOut,
     responses=problem_responses(400, 404, 422, 503),
     summary="Import documents from JSON Lines",
     description=(

@@ -11,12 +11,12 @@ from catalog.http.schemas import Health
 router = APIRouter(prefix="/health", tags=["health"])
 
 
-@router.get("/live", response_model=Health)
+@router.get("/live")
 def live() -> Health:
     return Health(status="ok")
 
 
-@router.get("/ready", response_model=Health, responses=problem_responses(503))
+@router.get("/ready", responses=problem_responses(503))
 def ready(c: ContainerDep) -> Health:
     c.ping()
     return Health(status="ok")

@@ -25,7 +25,6 @@ router = APIRouter(tags=["search"])
 
 @router.get(
     "/search",
-    response_model=SearchResponse,
     responses=problem_responses(400, 422, 503),
     description=(
         "Full-text search with filters. Without `q`, results are sorted by `created_at` "

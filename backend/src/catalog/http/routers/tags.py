@@ -18,7 +18,6 @@ router = APIRouter(tags=["tags"])
 @router.post(
     "/workspaces/{workspace_id}/tags",
     status_code=201,
-    response_model=TagOut,
     responses=problem_responses(400, 404, 409, 422, 503),
 )
 def create_tag(
@@ -28,11 +27,7 @@ def create_tag(
     return created(response, "/tags", TagOut.of(tag))
 
 
-@router.get(
-    "/workspaces/{workspace_id}/tags",
-    response_model=TagPage,
-    responses=problem_responses(400, 404, 422, 503),
-)
+@router.get("/workspaces/{workspace_id}/tags", responses=problem_responses(400, 404, 422, 503))
 def list_tags(
     workspace_id: WorkspaceId, c: ContainerDep, cursor: Cursor = None, limit: Limit = DEFAULT_LIMIT
 ) -> TagPage:
@@ -40,14 +35,12 @@ def list_tags(
     return TagPage.of(page)
 
 
-@router.get("/tags/{tag_id}", response_model=TagOut, responses=problem_responses(404, 422, 503))
+@router.get("/tags/{tag_id}", responses=problem_responses(404, 422, 503))
 def get_tag(tag_id: TagId, c: ContainerDep) -> TagOut:
     return TagOut.of(tags.get_tag(c.uow(), tag_id))
 
 
-@router.patch(
-    "/tags/{tag_id}", response_model=TagOut, responses=problem_responses(400, 404, 409, 422, 503)
-)
+@router.patch("/tags/{tag_id}", responses=problem_responses(400, 404, 409, 422, 503))
 def update_tag(tag_id: TagId, data: TagUpdate, c: ContainerDep) -> TagOut:
     return TagOut.of(tags.update_tag(c.uow(), c.search_index, tag_id, data))
 

@@ -15,18 +15,13 @@ from catalog.services import workspaces
 router = APIRouter(prefix="/workspaces", tags=["workspaces"])
 
 
-@router.post(
-    "",
-    status_code=201,
-    response_model=WorkspaceOut,
-    responses=problem_responses(400, 409, 422, 503),
-)
+@router.post("", status_code=201, responses=problem_responses(400, 409, 422, 503))
 def create_workspace(data: WorkspaceCreate, c: ContainerDep, response: Response) -> WorkspaceOut:
     workspace = workspaces.create_workspace(c.uow(), data)
     return created(response, "/workspaces", WorkspaceOut.of(workspace))
 
 
-@router.get("", response_model=WorkspacePage, responses=problem_responses(400, 422, 503))
+@router.get("", responses=problem_responses(400, 422, 503))
 def list_workspaces(
     c: ContainerDep, cursor: Cursor = None, limit: Limit = DEFAULT_LIMIT
 ) -> WorkspacePage:
@@ -34,18 +29,12 @@ def list_workspaces(
     return WorkspacePage.of(page)
 
 
-@router.get(
-    "/{workspace_id}", response_model=WorkspaceOut, responses=problem_responses(404, 422, 503)
-)
+@router.get("/{workspace_id}", responses=problem_responses(404, 422, 503))
 def get_workspace(workspace_id: WorkspaceId, c: ContainerDep) -> WorkspaceOut:
     return WorkspaceOut.of(workspaces.get_workspace(c.uow(), workspace_id))
 
 
-@router.patch(
-    "/{workspace_id}",
-    response_model=WorkspaceOut,
-    responses=problem_responses(400, 404, 409, 422, 503),
-)
+@router.patch("/{workspace_id}", responses=problem_responses(400, 404, 409, 422, 503))
 def update_workspace(
     workspace_id: WorkspaceId, data: WorkspaceUpdate, c: ContainerDep
 ) -> WorkspaceOut:
