@@ -196,7 +196,7 @@ class ColdCi:
         summary, failed, _ = self.measure("P-ci-backend", baseline_suite=True)
         results.add(
             "P-ci-backend",
-            f"P-ci over {self.ws.test_root} only: the tests B1-ci runs",
+            f"P-ci over `{self.ws.test_root}::` only: the tests B1-ci runs",
             summary,
             failed,
             benchstats.at_most(summary.median, b1ci.median, unit=" s"),

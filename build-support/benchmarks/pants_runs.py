@@ -6,6 +6,7 @@ import shutil
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from harness import Timed, clean_env, fresh, must, timed
 from workspaces import Workspace, checkout, scenario_env
@@ -125,13 +126,12 @@ def clone_run(
     named: Path,
     log: Path,
     *,
-    targets: Sequence[str] = ("::",),
-    extra_args: Sequence[str] = (),
-    env_extra: Mapping[str, str] | None = None,
     prepare: Callable[[Path], None] | None = None,
+    **how: Any,
 ) -> PantsRun:
     """`pants test ::` as a CI runner does it: a fresh clone of ws (prepared, e.g. a commit on
-    top), the given named caches, an empty local store, no daemon."""
+    top), the given named caches, an empty local store, no daemon. how: pants_test's targets,
+    extra_args and env_extra."""
     clone = work / f"clone-{log.stem}"
     shutil.rmtree(clone, ignore_errors=True)
     if ws.real:
@@ -149,9 +149,7 @@ def clone_run(
             log,
             pantsd=False,
             cwd=clone,
-            targets=targets,
-            extra_args=extra_args,
-            env_extra=env_extra,
+            **how,
         )
     finally:
         shutil.rmtree(clone, ignore_errors=True)
