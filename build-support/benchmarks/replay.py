@@ -88,7 +88,7 @@ class Distribution:
         dependent = sum(len(r.rerun & r.dependents) for r in replays)
         worst = max(replays, key=lambda r: r.seconds)
         return cls(
-            median=benchstats.percentile(ratios, 50),
+            median=benchstats.summarize(ratios).median,  # as the headline's Median s column
             p90=benchstats.percentile(ratios, 90),
             worst=worst.seconds / b0,
             worst_file=worst.file,
