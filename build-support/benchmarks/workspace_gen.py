@@ -53,6 +53,9 @@ COPIED_FILES = (
     "3rdparty/python/BUILD",
     "3rdparty/python/requirements.txt",
     "3rdparty/python/default.lock",
+    # 3rdparty/python/BUILD and pants.toml's [python] also declare the plugins' test resolve.
+    "3rdparty/python/pants-plugins-requirements.txt",
+    "3rdparty/python/pants-plugins.lock",
 )
 
 

@@ -1,5 +1,7 @@
-"""The lane rule, the lane macros and lanes.toml, tested without Pants (pantsbuild.pants.testutil
-is not published for 2.17 on our index, so RuleRunner is out of reach)."""
+"""The lane rule, the lane macros and lanes.toml, tested without Pants, in the unit lane.
+
+rule_runner_test.py tests the same through Pants' engine (on CPython 3.9, outside `./pants test`).
+"""
 
 from __future__ import annotations
 

@@ -32,15 +32,16 @@ def _factory(config: LaneConfig, lane: Lane) -> Any:
     return lambda parse_context: LaneMacro(parse_context, config, lane)
 
 
+def lane_macros(config: LaneConfig) -> dict[str, Any]:
+    """One BUILD-file macro per lane, `<lane>_tests`, as context-aware object factories."""
+    return {f"{lane.name}_tests": _factory(config, lane) for lane in config.lanes}
+
+
 def build_file_aliases() -> BuildFileAliases:
     # Read once per Pants process; pants.toml's pantsd_invalidation_globs restarts pantsd when
     # lanes.toml changes, so a new lane is never served from a stale daemon.
     config = load_lanes(Path(BuildRoot().path) / LANES_FILE)
-    return BuildFileAliases(
-        context_aware_object_factories={
-            f"{lane.name}_tests": _factory(config, lane) for lane in config.lanes
-        }
-    )
+    return BuildFileAliases(context_aware_object_factories=lane_macros(config))
 
 
 def rules():
