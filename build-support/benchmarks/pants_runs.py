@@ -6,7 +6,6 @@ import shutil
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from harness import Timed, clean_env, fresh, must, timed
 from workspaces import Workspace, checkout, scenario_env
@@ -127,11 +126,12 @@ def clone_run(
     log: Path,
     *,
     prepare: Callable[[Path], None] | None = None,
-    **how: Any,
+    targets: Sequence[str] = ("::",),
+    extra_args: Sequence[str] = (),
+    env_extra: Mapping[str, str] | None = None,
 ) -> PantsRun:
-    """`pants test ::` as a CI runner does it: a fresh clone of ws (prepared, e.g. a commit on
-    top), the given named caches, an empty local store, no daemon. how: pants_test's targets,
-    extra_args and env_extra."""
+    """`pants test` as a CI runner does it: a fresh clone of ws (prepared, e.g. a commit on top),
+    the given named caches, an empty local store, no daemon."""
     clone = work / f"clone-{log.stem}"
     shutil.rmtree(clone, ignore_errors=True)
     if ws.real:
@@ -148,8 +148,10 @@ def clone_run(
             stores,
             log,
             pantsd=False,
+            targets=targets,
+            extra_args=extra_args,
+            env_extra=env_extra,
             cwd=clone,
-            **how,
         )
     finally:
         shutil.rmtree(clone, ignore_errors=True)

@@ -90,8 +90,9 @@ def one_change(
     last = changes[-1]
     exact = all(not c.extra and not c.missing for c in changes)
     detail = (
-        f"{len(last.dependent_tests)} test files depend on it; {len(last.run.ran())} of "
-        f"{len(last.run.processes)} test processes reran, holding {len(last.rerun_files)} files"
+        f"{_count(len(last.dependent_tests), 'dependent test file')}; {len(last.run.ran())} of "
+        f"{_count(len(last.run.processes), 'test process', 'es')} reran, holding "
+        f"{_count(len(last.rerun_files), 'file')}"
     )
     if last.extra:
         detail += f" ({len(last.extra)} not dependent, rerun because batched with a dependent)"
@@ -298,3 +299,7 @@ def replay(
             replay_report.section(replays, b0),
         )
     )
+
+
+def _count(n: int, noun: str, plural_suffix: str = "s") -> str:
+    return f"{n} {noun}{'' if n == 1 else plural_suffix}"
