@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from catalog.domain.cursors import CursorCodec
 from catalog.domain.inputs import CollectionCreate, CollectionUpdate, changes_of
 from catalog.domain.models import Collection
 from catalog.domain.slugs import resolve_slug
 from catalog.ports import SearchIndex, UnitOfWork
-from catalog.services.common import Page
 from catalog.services.crud import (
+    Child,
     collections_of,
     delete_with_documents,
     found,
-    get_entity,
-    list_children,
     update_entity,
     workspaces_of,
 )
@@ -30,21 +27,11 @@ def create_collection(uow: UnitOfWork, workspace_id: int, data: CollectionCreate
     return collection
 
 
-def get_collection(uow: UnitOfWork, collection_id: int) -> Collection:
-    return get_entity(uow, collections_of, "collection", collection_id)
-
-
-def list_collections(
-    uow: UnitOfWork, cursors: CursorCodec, workspace_id: int, *, cursor: str | None, limit: int
-) -> Page[Collection]:
-    return list_children(
-        uow,
-        cursors,
-        parent=(workspaces_of, "workspace", workspace_id),
-        children=(collections_of, "collections"),
-        cursor=cursor,
-        limit=limit,
-    )
+_COLLECTIONS: Child[Collection] = Child(
+    collections_of, "collection", "collections", parent=(workspaces_of, "workspace")
+)
+get_collection = _COLLECTIONS.get
+list_collections = _COLLECTIONS.page
 
 
 def update_collection(uow: UnitOfWork, collection_id: int, data: CollectionUpdate) -> Collection:

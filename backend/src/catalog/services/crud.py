@@ -1,15 +1,17 @@
 """The use-case shapes workspaces, collections, tags and documents have in common.
 
-Each resource's module keeps its own public functions (the HTTP layer and tests call those);
-they pass in which repository of the unit of work they mean and the resource's name for
-NotFound, so "fetch or 404", "list a parent's children" and "delete and unindex what went with
+Each resource's module keeps its own public names (the HTTP layer and tests call those); they
+pass in which repository of the unit of work they mean and the resource's name for NotFound, or
+declare a resource that lives under a parent once as a ``Child`` and export its ``get`` and
+``page``, so "fetch or 404", "list a parent's children" and "delete and unindex what went with
 it" are written once.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any, Protocol, TypeVar
+from dataclasses import dataclass
+from typing import Any, Generic, Protocol, TypeVar
 
 from catalog.domain.cursors import CursorCodec
 from catalog.domain.errors import NotFound
@@ -76,29 +78,44 @@ def get_entity(
     return found(entity, kind, entity_id)
 
 
-def list_children(
-    uow: UnitOfWork,
-    cursors: CursorCodec,
-    *,
-    parent: tuple[Callable[[UnitOfWork], _Gettable[Any]], str, int],
-    children: tuple[Callable[[UnitOfWork], _ListableByParent[E]], str],
-    cursor: str | None,
-    limit: int,
-) -> Page[E]:
-    """One page of a parent's children; NotFound names the parent when it does not exist.
+class _ChildRepository(_Gettable[E_co], _ListableByParent[E_co], Protocol[E_co]): ...
 
-    ``parent`` is (repository, kind, id); ``children`` is (repository, list kind) where the
-    list kind scopes the cursor so it cannot be replayed on another listing.
+
+@dataclass(frozen=True, slots=True)
+class Child(Generic[E]):
+    """A resource that lives under a parent (a workspace's collections, a collection's documents).
+
+    Its module declares it once and takes ``get`` and ``page`` as its use cases. ``kind`` names
+    it in NotFound; ``list_kind`` scopes its cursors so one cannot be replayed on another
+    listing; ``parent`` is (repository, kind) of what it lives under.
     """
-    parent_repository, parent_kind, parent_id = parent
-    child_repository, list_kind = children
-    request = list_request(cursors, list_kind, parent_id, cursor, limit)
-    with uow:
-        found(parent_repository(uow).get(parent_id), parent_kind, parent_id)
-        items = child_repository(uow).list_after(
-            parent_id, after_id=request.after_id, limit=request.limit + 1
-        )
-    return page_of(items, request, cursors)
+
+    repository: Callable[[UnitOfWork], _ChildRepository[E]]
+    kind: str
+    list_kind: str
+    parent: tuple[Callable[[UnitOfWork], _Gettable[Any]], str]
+
+    def get(self, uow: UnitOfWork, entity_id: int) -> E:
+        return get_entity(uow, self.repository, self.kind, entity_id)
+
+    def page(
+        self,
+        uow: UnitOfWork,
+        cursors: CursorCodec,
+        parent_id: int,
+        *,
+        cursor: str | None,
+        limit: int,
+    ) -> Page[E]:
+        """One page of a parent's children; NotFound names the parent when it does not exist."""
+        parent_repository, parent_kind = self.parent
+        request = list_request(cursors, self.list_kind, parent_id, cursor, limit)
+        with uow:
+            found(parent_repository(uow).get(parent_id), parent_kind, parent_id)
+            items = self.repository(uow).list_after(
+                parent_id, after_id=request.after_id, limit=request.limit + 1
+            )
+        return page_of(items, request, cursors)
 
 
 def update_entity(

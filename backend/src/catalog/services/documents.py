@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from catalog.domain.cursors import CursorCodec
 from catalog.domain.errors import NotFound, ValidationFailed
 from catalog.domain.inputs import DocumentCreate, DocumentUpdate
 from catalog.domain.models import Document, NewDocument
 from catalog.ports import SearchIndex, UnitOfWork
-from catalog.services.common import Page, index_after_commit, unindex_after_commit
-from catalog.services.crud import collections_of, documents_of, found, get_entity, list_children
+from catalog.services.common import index_after_commit, unindex_after_commit
+from catalog.services.crud import Child, collections_of, documents_of, found
 
 
 def resolve_tag_ids(uow: UnitOfWork, workspace_id: int, slugs: Sequence[str]) -> list[int]:
@@ -47,21 +46,11 @@ def create_document(
     return document
 
 
-def get_document(uow: UnitOfWork, document_id: int) -> Document:
-    return get_entity(uow, documents_of, "document", document_id)
-
-
-def list_documents(
-    uow: UnitOfWork, cursors: CursorCodec, collection_id: int, *, cursor: str | None, limit: int
-) -> Page[Document]:
-    return list_children(
-        uow,
-        cursors,
-        parent=(collections_of, "collection", collection_id),
-        children=(documents_of, "documents"),
-        cursor=cursor,
-        limit=limit,
-    )
+_DOCUMENTS: Child[Document] = Child(
+    documents_of, "document", "documents", parent=(collections_of, "collection")
+)
+get_document = _DOCUMENTS.get
+list_documents = _DOCUMENTS.page
 
 
 def update_document(

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from catalog.domain.cursors import CursorCodec
 from catalog.domain.errors import Conflict
 from catalog.domain.inputs import TagCreate, TagUpdate, changes_of
 from catalog.domain.models import DocumentScope, Tag
 from catalog.domain.slugs import resolve_slug
 from catalog.ports import SearchIndex, UnitOfWork
-from catalog.services.common import Page, index_after_commit
-from catalog.services.crud import found, get_entity, list_children, tags_of, workspaces_of
+from catalog.services.common import index_after_commit
+from catalog.services.crud import Child, found, tags_of, workspaces_of
 
 
 def create_tag(uow: UnitOfWork, workspace_id: int, data: TagCreate) -> Tag:
@@ -21,21 +20,9 @@ def create_tag(uow: UnitOfWork, workspace_id: int, data: TagCreate) -> Tag:
     return tag
 
 
-def get_tag(uow: UnitOfWork, tag_id: int) -> Tag:
-    return get_entity(uow, tags_of, "tag", tag_id)
-
-
-def list_tags(
-    uow: UnitOfWork, cursors: CursorCodec, workspace_id: int, *, cursor: str | None, limit: int
-) -> Page[Tag]:
-    return list_children(
-        uow,
-        cursors,
-        parent=(workspaces_of, "workspace", workspace_id),
-        children=(tags_of, "tags"),
-        cursor=cursor,
-        limit=limit,
-    )
+_TAGS: Child[Tag] = Child(tags_of, "tag", "tags", parent=(workspaces_of, "workspace"))
+get_tag = _TAGS.get
+list_tags = _TAGS.page
 
 
 def update_tag(uow: UnitOfWork, index: SearchIndex, tag_id: int, data: TagUpdate) -> Tag:
