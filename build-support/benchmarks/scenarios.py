@@ -119,8 +119,8 @@ def one_change(
             else "the start-up"
         )
         results.closing.append(
-            f"**P-one-change.** {len(last.extra)} files reran only because they share a batch "
-            f"with a dependent: Pants caches a batch's result as one. What would close it: "
+            f"**P-one-change.** {_count(len(last.extra), 'file')} reran only because of a batch "
+            f"shared with a dependent: Pants caches a batch's result as one. What would close it: "
             f"smaller batches (more `batch_compatibility_tag`s, or a smaller `[test].batch_size`), "
             f"each extra test process costing {per_process} of start-up (P-cold) in every run "
             f"that executes it: the trade this repo makes for P-cold."

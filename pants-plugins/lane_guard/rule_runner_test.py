@@ -11,6 +11,7 @@ from textwrap import dedent
 import pytest
 from pants.backend.python.goals.pytest_runner import PytestPluginSetup
 from pants.backend.python.target_types import (
+    PythonTestsBatchCompatibilityTagField,
     PythonTestsExtraEnvVarsField,
     PythonTestsGeneratorTarget,
     PythonTestsTimeoutField,
@@ -92,6 +93,7 @@ def test_a_macro_made_target_carries_its_lanes_tag_batch_timeout_and_policy(
     target = target_in(rule_runner, "svc")
     integration = load_lanes(Path(LANES_FILE)).lane("integration")
     assert target[Tags].value == ("integration",)
+    assert target[PythonTestsBatchCompatibilityTagField].value == integration.batch
     assert target[PythonTestsTimeoutField].value == integration.process_timeout
     assert {"TEST_LANE=integration", "TEST_SERVICES=postgres", "TEST_SUITE=svc"} <= set(
         target[PythonTestsExtraEnvVarsField].value or ()
