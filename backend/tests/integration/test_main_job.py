@@ -21,6 +21,9 @@ import pytest
 
 from testlanes.runner import clean_env
 
+# The main job starts a throwaway PostgreSQL of its own: not one testlanes provisioned.
+pytestmark = pytest.mark.manages_databases
+
 
 @dataclass
 class MainJob:

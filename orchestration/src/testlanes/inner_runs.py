@@ -61,6 +61,10 @@ def run_in_lane(
         "testlanes.plugin",
         "-p",
         "no:cacheprovider",
+        # With xdist installed, pytest-rerunfailures opens a socket server in every session that
+        # is not an xdist worker: the inner session of a unit-lane test would break its own rule.
+        "-p",
+        "no:xdist",
         # As strict as pyproject.toml makes the real lanes.
         "--strict-markers",
         "-W",

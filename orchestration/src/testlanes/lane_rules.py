@@ -5,14 +5,16 @@ or Unix), start subprocesses or touch a database: such a test fails with ``lane 
 ...`` naming the rule and the fix. Tests of a lane that may touch services (``integration``)
 reach only the services they declare (``pytest.mark.services`` or the directory's BUILD):
 the addresses of undeclared services are hidden from ``os.environ`` while the test runs, and
-connecting to one of them fails the test. In slot mode they may also reach only their own
-databases on the shared server: connecting to another slot's database, the template or the
-database TEST_POSTGRES_URL names fails the test (tests of the isolation machinery itself opt out
-with ``pytest.mark.manages_databases``).
+connecting to one of them fails the test. The isolation rule, in every mode (embedded, serial,
+slot): a test may reach only what testlanes provisioned for its process; connecting to another
+PostgreSQL server or database (the suite's own default, another slot's database, the template)
+fails it, naming the address and the variable the suite probably read (tests of the isolation
+machinery itself opt out with ``pytest.mark.manages_databases``). Connects are seen through
+psycopg 3, psycopg2 and asyncpg (guards.py).
 
 The lane and its policy come from lane_policy.LanePolicy (set by the BUILD macros from
-lanes.toml); without ``TEST_LANE`` (a bare ``pytest`` run, or a child pytest started by a test)
-no rule applies.
+lanes.toml); without ``TEST_LANE`` (a plain ``pytest`` run) only tests that declare a service
+are guarded, by the service and isolation rules.
 
 A violation is recorded as well as raised, so a test that catches the error (code under test that
 turns every exception into "service down", say) still fails with the rule's message.
@@ -63,6 +65,11 @@ SERVICE_ENV: dict[str, tuple[str, ...]] = {
 _SEARCH_ENV = (INDEX_PREFIX_NAME,)  # shared by both search services
 
 
+# The rules of a process outside every lane (no TEST_LANE): only tests that declare a service
+# opt in, and for them only the service and isolation rules apply.
+OUTSIDE_LANES = LanePolicy("outside-lanes", "services")
+
+
 class LaneRuleError(RuntimeError):
     """A test broke its lane's rule; the message names the rule, the lane and the fix."""
 
@@ -80,12 +87,13 @@ def service_message(lane: str, service: str, detail: str) -> str:
     )
 
 
-def slot_message(dbname: str, own: str | None) -> str:
-    mine = f"its own database is {own!r}" if own else "it has no database of its own yet"
+def isolation_message(target: str, own: str | None, suite_hint: str) -> str:
+    mine = f"this process's database is {own}" if own else "this process has no database yet"
     return (
-        f"isolation rule (slot): a test may reach only its own process's databases on the shared "
-        f"server, but this test connected to {dbname!r} ({mine}), which may be another slot's "
-        f"data; take connection details from the database_url/db_session fixtures"
+        f"isolation rule: this test connected to {target}, which testlanes did not provision "
+        f"({mine}); {suite_hint}. Take connection details from the database_url/db_session "
+        f"fixtures or the variables testlanes sets (a test of the isolation machinery opts out "
+        f"with pytest.mark.manages_databases)"
     )
 
 
@@ -148,43 +156,35 @@ class LaneRules:
         host, port = guards.connect_address(params)
         target = f"{host}:{port}"
         if self.pure:
-            raise self.broken(DATABASES, f"psycopg connect to {target}/{params.get('dbname', '')}")
+            raise self.broken(DATABASES, f"connect to {target}/{guards.database_name(params)}")
         if "postgres" not in self.declared and self._is_postgres_service(params):
             raise self.violation(
                 service_message(self.lane, "postgres", f"connected to it at {target}")
             )
-        problem = self._foreign_database(params)
+        problem = self._unprovisioned_database(params)
         if problem:
             raise self.violation(problem)
 
-    def _foreign_database(self, params: Mapping[str, Any]) -> str | None:
-        """In slot mode, why connecting to ``params`` reaches outside this process's databases."""
+    def _unprovisioned_database(self, params: Mapping[str, Any]) -> str | None:
+        """Why connecting with ``params`` reaches a server or database this process did not
+        provision (any mode: embedded, serial, slot), or None."""
         reg = self.registry
         if (
             reg is None
             or guards.fixture_connections
-            or reg.settings.isolation != "slot"
-            or "postgres" not in reg.settings.urls
             or self.item is None
             or self.item.get_closest_marker("manages_databases")
         ):
             return None
-        if not guards.same_address(
-            guards.url_address(reg.settings.urls["postgres"]), guards.connect_address(params)
-        ):
-            return None
-        # libpq's own default when no database is named: PGDATABASE, else the user name.
-        dbname = str(
-            params.get("dbname")
-            or os.environ.get("PGDATABASE")
-            or params.get("user")
-            or os.environ.get("PGUSER")
-            or ""
-        )
+        address, dbname = guards.connect_address(params), guards.database_name(params)
         service = reg.provisioned_postgres()
-        if service is not None and service.owns(dbname):
+        if service is not None and service.owns(address, dbname):
             return None
-        return slot_message(dbname, service.dbname if service else None)
+        return isolation_message(
+            f"{address[0]}:{address[1]}/{dbname}",
+            service.describe() if service is not None else None,
+            reg.suite_env_hint(),
+        )
 
     # --- integration: where the services are ---------------------------------------------------
 
@@ -296,12 +296,14 @@ class LaneRules:
     # capture) and before pytest-socket's and the fixtures' setup, and it may raise.
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_setup(self, item: pytest.Item) -> None:
-        self.item = item
         self.declared = frozenset(declared_services(item))
         self.violations = []
+        if self.policy is OUTSIDE_LANES and not self.declared:
+            return  # no lane and no declared service: this test did not opt in
+        self.item = item
         if self.pure:
             self._block_sockets()
-        elif not self.pure:
+        else:
             self._hide_undeclared_env()
         guards.ACTIVE.append(self)
         problems = static_violations(item, self.policy, self.declared)
@@ -359,11 +361,10 @@ def static_violations(item: pytest.Item, policy: LanePolicy, declared: Iterable[
 
 def register(
     config: pytest.Config, policy: LanePolicy | None, registry: Registry | None
-) -> LaneRules | None:
-    """Called from testlanes.plugin's pytest_configure."""
-    if policy is None:
-        return None
+) -> LaneRules:
+    """Called from testlanes.plugin's pytest_configure. Without a lane (a plain ``pytest``
+    run), the rules still guard every test that declares a service."""
     guards.install_process_hooks()
-    rules = LaneRules(policy, registry)
+    rules = LaneRules(policy or OUTSIDE_LANES, registry)
     config.pluginmanager.register(rules, "testlanes_lane_rules")
     return rules

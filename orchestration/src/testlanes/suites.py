@@ -8,6 +8,9 @@ by ``TEST_SUITE`` (set in the BUILD file), or to the only one configured. A suit
 ``env``
     which variables it reads its database address from, at import time or later (default: all
     of exports.POSTGRES_NAMES). The plugin sets them before any conftest is imported.
+``services``
+    the services every test process of the suite needs (e.g. ``["postgres"]``), provisioned
+    before any conftest is imported, as ``TEST_SERVICES`` (a directory's BUILD macro) does.
 ``leak_check``
     fail a test that leaves rows behind (default true). A suite that commits through its API and
     wipes whole tables at session end turns it off; its rows then never reach another suite's
@@ -24,7 +27,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
-from testlanes.config import ConfigError
+from testlanes.config import SERVICES, ConfigError
 from testlanes.exports import POSTGRES_NAMES, postgres_exports
 from testlanes.recipes import SchemaRecipe
 
@@ -35,11 +38,12 @@ class Suite:
     recipe: SchemaRecipe | None
     env_names: tuple[str, ...] = POSTGRES_NAMES
     leak_check: bool = True
+    services: frozenset[str] = frozenset()
 
     @classmethod
     def from_table(cls, name: str, table: Mapping[str, object], base_dir: Path) -> Suite:
         where = f"[tool.testlanes.suites.{name}]"
-        known = {"alembic", "sql", "callable", "key_files", "env", "leak_check"}
+        known = {"alembic", "sql", "callable", "key_files", "env", "leak_check", "services"}
         unknown = sorted(set(table) - known)
         if unknown:
             raise ConfigError(f"{where}: unknown key(s) {unknown}; known: {sorted(known)}")
@@ -56,7 +60,15 @@ class Suite:
         leak_check = table.get("leak_check", True)
         if not isinstance(leak_check, bool):
             raise ConfigError(f"{where} leak_check must be true or false")
-        return cls(name, recipe, tuple(env), leak_check)
+        services = table.get("services", [])
+        if not isinstance(services, list) or not all(isinstance(s, str) for s in services):
+            raise ConfigError(f"{where} services must be a list of service names")
+        unknown_services = sorted(set(services) - set(SERVICES))
+        if unknown_services:
+            raise ConfigError(
+                f"{where} services: unknown {unknown_services}; known: {', '.join(SERVICES)}"
+            )
+        return cls(name, recipe, tuple(env), leak_check, frozenset(services))
 
     def exports_for(self, url: str) -> dict[str, str]:
         """This suite's variables pointing at the database of SQLAlchemy ``url``."""

@@ -18,6 +18,9 @@ import pytest
 from embedded_postgres import EmbeddedPostgres, EmbeddedPostgresError, find_bindir, server_version
 from embedded_postgres.host import sweep_stale_dirs
 
+# These tests start and reach clusters of their own.
+pytestmark = pytest.mark.manages_databases
+
 
 def _postmaster_pid(data_dir: Path) -> int:
     return int((data_dir / "postmaster.pid").read_text().splitlines()[0])

@@ -232,13 +232,53 @@ def test_connecting_to_an_undeclared_search_service_is_refused_and_recorded() ->
     assert len(rules.violations) == 1
 
 
-def test_without_a_lane_the_plugin_registers_no_rules(run_file: RunFile) -> None:
+def test_without_a_lane_only_tests_that_declare_a_service_are_guarded(run_file: RunFile) -> None:
     run = run_file(
         None,
         """
-        def test_plugins(pytestconfig):
-            assert pytestconfig.pluginmanager.get_plugin("testlanes_lane_rules") is None
+        import pytest
+        from testlanes import guards
+
+        def test_is_left_alone(pytestconfig):
+            rules = pytestconfig.pluginmanager.get_plugin("testlanes_lane_rules")
+            assert rules not in guards.ACTIVE
             assert pytestconfig.getoption("reruns") == 0
+
+        @pytest.mark.services("postgres")
+        def test_declaring_a_service_opts_in(pytestconfig):
+            rules = pytestconfig.pluginmanager.get_plugin("testlanes_lane_rules")
+            assert guards.ACTIVE[-1] is rules
         """,
     )
-    run.result.assert_outcomes(passed=1)
+    run.result.assert_outcomes(passed=2)
+
+
+DRIVER_CONNECTS = {
+    "psycopg": "psycopg.connect(host='127.0.0.1', port=1, dbname='shop', connect_timeout=1)",
+    "psycopg2": "psycopg2.connect(host='127.0.0.1', port=1, dbname='shop', connect_timeout=1)",
+    "asyncpg": "asyncio.run(asyncpg.connect(host='127.0.0.1', port=1, database='shop'))",
+}
+
+
+@pytest.mark.parametrize("driver", sorted(DRIVER_CONNECTS))
+def test_the_isolation_rule_sees_every_driver_and_a_swallowed_error(
+    run_file: RunFile, driver: str
+) -> None:
+    run = run_file(
+        INTEGRATION,
+        f"""
+        import asyncio
+        import contextlib
+        import {driver}
+
+        def test_connects_to_a_database_nobody_provisioned():
+            with contextlib.suppress(Exception):  # code that turns every error into "down"
+                {DRIVER_CONNECTS[driver]}
+        """,
+    )
+    run.result.assert_outcomes(failed=1)
+    assert (
+        "isolation rule: this test connected to 127.0.0.1:1/shop, which testlanes did not "
+        "provision (this process has no database yet)"
+    ) in run.output
+    assert "the test caught the error" in run.output

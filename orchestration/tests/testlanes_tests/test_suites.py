@@ -72,6 +72,33 @@ def test_by_default_a_suite_gets_every_variable_the_plugin_sets(tmp_path: Path) 
     assert exports["PGPORT"] == "6543"
 
 
+def test_a_variable_the_url_cannot_fill_is_an_error_naming_it(tmp_path: Path) -> None:
+    # Left unset, POSTGRES_USER would fall back to the suite's own default.
+    config = write_config(
+        tmp_path, '[tool.testlanes.suites.shop]\nenv = ["POSTGRES_USER", "POSTGRES_DB"]\n'
+    )
+    suite = load_suites(config)["shop"]
+    with pytest.raises(ConfigError, match="cannot set POSTGRES_USER: the database URL"):
+        suite.exports_for("postgresql+psycopg://db:6543/shop_test")
+
+
+def test_an_empty_password_is_still_set(tmp_path: Path) -> None:
+    config = write_config(tmp_path, '[tool.testlanes.suites.shop]\nenv = ["POSTGRES_PASSWORD"]\n')
+    exports = load_suites(config)["shop"].exports_for("postgresql+psycopg://u@db:6543/x")
+    assert exports == {"POSTGRES_PASSWORD": ""}
+
+
+def test_a_suite_may_declare_the_services_its_processes_need(tmp_path: Path) -> None:
+    config = write_config(tmp_path, '[tool.testlanes.suites.shop]\nservices = ["postgres"]\n')
+    assert load_suites(config)["shop"].services == frozenset({"postgres"})
+
+
+def test_a_suite_declaring_an_unknown_service_is_refused(tmp_path: Path) -> None:
+    config = write_config(tmp_path, '[tool.testlanes.suites.shop]\nservices = ["redis"]\n')
+    with pytest.raises(ConfigError, match=r"services: unknown \['redis'\]"):
+        load_suites(config)
+
+
 def test_a_variable_the_plugin_cannot_set_is_refused(tmp_path: Path) -> None:
     config = write_config(tmp_path, '[tool.testlanes.suites.shop]\nenv = ["MYSQL_HOST"]\n')
     with pytest.raises(ConfigError, match=r"cannot set \['MYSQL_HOST'\]"):

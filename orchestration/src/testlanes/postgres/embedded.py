@@ -79,7 +79,12 @@ def provision_embedded(
     pg = EmbeddedPostgres(template=template)
     pg.start()
     service = PostgresService(
-        "embedded", make_url(pg.url), suite, connect_timeout=settings.connect_timeout
+        "embedded",
+        make_url(pg.url),
+        suite,
+        connect_timeout=settings.connect_timeout,
+        owns_server=True,
+        socket_dir=str(pg.socket_dir),
     )
     service._exit.callback(pg.stop)
     counter = itertools.count(1)

@@ -28,6 +28,7 @@ from testlanes.postgres.service import (
     check_server_version,
     connect_or_explain,
     sqlalchemy_url,
+    with_user_of,
 )
 from testlanes.suites import Suite
 
@@ -134,6 +135,7 @@ def provision_serial(
         url, timeout=settings.connect_timeout, source=URL_VARS["postgres"]
     ) as c:
         check_server_version(c, settings)
+        url = with_user_of(url, c)
     lock = ServerLock(
         url,
         timeout=settings.lock_timeout,

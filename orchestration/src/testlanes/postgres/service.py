@@ -10,6 +10,7 @@ import psycopg
 from psycopg import sql
 from sqlalchemy.engine import URL, make_url
 
+from testlanes import guards
 from testlanes.config import URL_VARS, VERSION_VARS, ConfigError, TestSettings, version_matches
 from testlanes.exports import postgres_exports
 from testlanes.postgres.claims import SCRATCH_SEP
@@ -43,6 +44,12 @@ def render(url: URL) -> str:
     return url.render_as_string(hide_password=False)
 
 
+def with_user_of(url: URL, conn: psycopg.Connection) -> URL:
+    """``url`` naming the user ``conn`` logged in as: libpq's default (the OS user) made explicit,
+    so the suite's user variables (POSTGRES_USER, PGUSER) can be set, never left to a default."""
+    return url if url.username else url.set(username=conn.info.user)
+
+
 def _conninfo(url: URL, *, dbname: str | None = None) -> dict[str, object]:
     params: dict[str, object] = {
         "host": url.host or "localhost",
@@ -74,7 +81,9 @@ def connect_or_explain(
             connect_timeout=max(1, math.ceil(timeout)),
         )
     except psycopg.OperationalError as exc:
-        reason = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
+        # libpq: 'connection failed: connection to server at ..., port N failed: <why>\n<hint>'
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        reason = first.rsplit("failed: ", 1)[-1]
         raise ServiceUnavailable(
             f"postgres is unreachable at {info['host']}:{info['port']} (database "
             f"{info['dbname']!r}, from {source}) within {timeout:.0f} s: {reason}. Start the "
@@ -104,8 +113,21 @@ def check_server_version(conn: psycopg.Connection, settings: TestSettings) -> st
 class PostgresService:
     """The database this test process uses, whatever the mode."""
 
-    def __init__(self, mode: str, url: URL, suite: Suite, *, connect_timeout: float) -> None:
+    def __init__(
+        self,
+        mode: str,
+        url: URL,
+        suite: Suite,
+        *,
+        connect_timeout: float,
+        owns_server: bool = False,
+        socket_dir: str | None = None,
+    ) -> None:
         self.mode = mode
+        # Embedded: the whole server is this process's; shared modes: only its own databases.
+        self.owns_server = owns_server
+        # Where the server's Unix socket is, when it is ours: libpq's host for local connects.
+        self.socket_dir = socket_dir
         self.suite = suite
         self.sa_url = url
         self.connect_timeout = connect_timeout
@@ -131,9 +153,23 @@ class PostgresService:
     def dbname(self) -> str:
         return str(self.sa_url.database)
 
-    def owns(self, dbname: str) -> bool:
-        """Whether ``dbname`` is this process's database or one of its scratch databases."""
-        return dbname == self.dbname or dbname.startswith(self.dbname + SCRATCH_SEP)
+    @property
+    def address(self) -> tuple[str, str]:
+        return self.sa_url.host or "localhost", str(self.sa_url.port or 5432)
+
+    def owns(self, address: tuple[str, str], dbname: str) -> bool:
+        """Whether database ``dbname`` at ``address`` (host, port) was provisioned for this
+        process: its database or one of its scratch databases (any, on its own server)."""
+        host, port = address
+        via_socket = host == self.socket_dir and port == self.address[1]
+        if not (via_socket or guards.same_address(address, self.address)):
+            return False
+        mine = dbname == self.dbname or dbname.startswith(self.dbname + SCRATCH_SEP)
+        return self.owns_server or mine
+
+    def describe(self) -> str:
+        host, port = self.address
+        return f"{host}:{port}/{self.dbname} ({self.mode})"
 
     def foreign_sessions(self) -> list[str]:
         """Sessions of other processes in this process's databases (slot mode), described.

@@ -38,6 +38,7 @@ from testlanes.postgres.service import (
     connect_or_explain,
     render,
     sqlalchemy_url,
+    with_user_of,
 )
 from testlanes.suites import Suite
 
@@ -109,6 +110,7 @@ def provision_slot(
     service: PostgresService | None = None
     try:
         check_server_version(admin, settings)
+        server_url = with_user_of(server_url, admin)
         name = slot_name(suite, settings)
         if not claim(admin, name):
             # A live process has this slot name (e.g. two Pants runs on one machine).
@@ -118,24 +120,24 @@ def provision_slot(
         dropped = drop_leftover_databases(admin, keep={name})
         if dropped:
             announce(f"[testlanes] dropped leftover test databases: {', '.join(dropped)}")
-        template = _ensure_template_database(admin, server_url, suite, settings)
         terminate_and_drop(admin, name)  # ours by claim; left by a killed run with our slot
-        janitor = DatabaseJanitor(
-            user=server_url.username or "postgres",
-            password=server_url.password,
-            host=server_url.host or "localhost",
-            port=server_url.port or 5432,
-            dbname=name,
-            template_dbname=template,
-            maintenance_dbname=MAINTENANCE_DB,
-            connection_timeout=max(1, math.ceil(settings.connect_timeout)),
-        )
         try:
+            janitor = DatabaseJanitor(
+                user=server_url.username or "postgres",
+                password=server_url.password,
+                host=server_url.host or "localhost",
+                port=server_url.port or 5432,
+                dbname=name,
+                template_dbname=_ensure_template_database(admin, server_url, suite, settings),
+                maintenance_dbname=MAINTENANCE_DB,
+                connection_timeout=max(1, math.ceil(settings.connect_timeout)),
+            )
             janitor.init()
         except psycopg.errors.InsufficientPrivilege as exc:
             raise ConfigError(
                 f"slot isolation needs CREATEDB for {server_url.username!r} on "
-                f"{server_url.host}:{server_url.port}: {exc}"
+                f"{server_url.host}:{server_url.port} ({exc}): grant it (ALTER ROLE ... CREATEDB), "
+                f"use another user in {URL_VARS['postgres']}, or use TEST_ISOLATION=serial"
             ) from None
         # Tags every later session of this process and its children (libpq reads it at connect
         # time), so the owner of another slot can tell our sessions from its own.

@@ -19,7 +19,7 @@ from testlanes.lanes import LANES_FILE, load_lanes
 from testlanes.report import markdown, text
 from testlanes.report.console import parse_console
 from testlanes.report.coverage_xml import read_coverage_xml
-from testlanes.report.junit import find_reports, read_outages, read_reports
+from testlanes.report.junit import find_reports, read_not_provisioned, read_outages, read_reports
 from testlanes.report.lane_map import LaneMapError, lane_map_from_pants
 from testlanes.report.model import build_report
 
@@ -78,6 +78,7 @@ def main(argv: list[str] | None = None) -> int:
         lane_order,
         processes=parse_console(console),
         outages=read_outages(reports),
+        not_provisioned=read_not_provisioned(reports),
         coverage=read_coverage_xml(args.coverage_xml) if args.coverage_xml.is_file() else None,
         console=console,
     )

@@ -108,12 +108,21 @@ def read_reports(paths: Iterable[Path]) -> list[TestResult]:
 
 def read_outages(paths: Iterable[Path]) -> list[str]:
     """One line per service outage a test process met ("postgres down at ... since ...")."""
+    return _suite_properties(paths, "outage")
+
+
+def read_not_provisioned(paths: Iterable[Path]) -> list[str]:
+    """One message per test process that ran no test because a declared service could not be
+    provisioned (written by testlanes.startup)."""
+    return _suite_properties(paths, "not_provisioned")
+
+
+def _suite_properties(paths: Iterable[Path], name: str) -> list[str]:
     lines = []
     for path in sorted(paths):
         for suite in ET.parse(path).getroot().iter("testsuite"):
-            lines += [
-                p.get("value") or "" for p in suite.findall("properties/property[@name='outage']")
-            ]
+            found = suite.findall(f"properties/property[@name='{name}']")
+            lines += [p.get("value") or "" for p in found]
     return lines
 
 

@@ -1,5 +1,6 @@
 """The Markdown rendering, for $GITHUB_STEP_SUMMARY: lanes with time and cache reuse, the
-slowest tests, outages, failures, flaky tests and the coverage gate's verdict."""
+slowest tests, processes not provisioned, outages, failures, flaky tests and the coverage gate's
+verdict."""
 
 from __future__ import annotations
 
@@ -67,6 +68,17 @@ def flaky(report: RunReport) -> list[str]:
     return out
 
 
+def not_provisioned(report: RunReport) -> list[str]:
+    """Processes that stopped before their first test: one cause each, not N failures."""
+    if not report.not_provisioned:
+        return []
+    return [
+        f"### Not provisioned ({len(report.not_provisioned)} test processes ran no test)",
+        "",
+        *[f"- **{message}**" for message in report.not_provisioned],
+    ]
+
+
 def outages(report: RunReport) -> list[str]:
     if not report.outages:
         return []
@@ -130,6 +142,8 @@ def render(report: RunReport, fail_under: float, precision: int, slowest_limit: 
     out = ["## Tests", ""]
     if not report.processes and not report.tests:
         out.append("No test results: the test step did not get as far as running tests.")
+        if report.not_provisioned:
+            out += ["", *not_provisioned(report)]
     else:
         out += lanes_table(report)
         out += [
@@ -139,6 +153,7 @@ def render(report: RunReport, fail_under: float, precision: int, slowest_limit: 
         ]
         for section in (
             slowest(report, slowest_limit),
+            not_provisioned(report),
             outages(report),
             failures(report, 20),
             flaky(report),

@@ -57,6 +57,8 @@ class RunReport:
     processes: Sequence[ProcessResult]
     lane_of: Mapping[str, str]
     outages: Sequence[str] = ()
+    # Processes that ran no test because a declared service could not be provisioned.
+    not_provisioned: Sequence[str] = ()
     coverage: Coverage | None = None
     console: str = ""
 
@@ -94,6 +96,7 @@ def build_report(
     *,
     processes: Sequence[ProcessResult] = (),
     outages: Sequence[str] = (),
+    not_provisioned: Sequence[str] = (),
     coverage: Coverage | None = None,
     console: str = "",
 ) -> RunReport:
@@ -122,6 +125,7 @@ def build_report(
         processes=processes,
         lane_of=lane_of,
         outages=outages,
+        not_provisioned=not_provisioned,
         coverage=coverage,
         console=console,
     )

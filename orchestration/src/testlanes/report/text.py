@@ -18,6 +18,7 @@ def render(report: RunReport) -> str:
         )
     total = report.total.outcomes
     lines.append(f"{total[PASSED]} passed, {total[FAILED]} failed, {total[SKIPPED]} skipped")
+    lines += [f"NOT PROVISIONED: {message}" for message in report.not_provisioned]
     lines += [f"OUTAGE: {outage}" for outage in report.outages]
     flaky = report.flaky
     if flaky:

