@@ -163,12 +163,12 @@ def _pythonpath(root: Path, env: Mapping[str, str]) -> str:
     return ":".join(p for p in (str(root), env.get("PYTHONPATH", "")) if p)
 
 
-def createdb_refused(canary: Canary, role: str) -> str:
-    """A login on the canary's server that may not create databases; returns its URL."""
+def role_without_createdb(canary: Canary, role: str) -> str:
+    """A login on the canary's server that may not create databases."""
     with canary.server.connect("postgres") as conn:
         conn.execute(f'DROP ROLE IF EXISTS "{role}"')
         conn.execute(f'CREATE ROLE "{role}" LOGIN NOCREATEDB')
-    return f"postgresql+psycopg://{role}@127.0.0.1:{canary.port}/postgres"
+    return role
 
 
 def server_version(canary: Canary) -> str:

@@ -8,7 +8,9 @@ report), runs no test and retries nothing; and the canary keeps every row.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -16,9 +18,10 @@ from sqlalchemy.engine import make_url
 from testlanes_tests.fail_closed.canary import (
     CANARY_ROWS,
     EVERY_VARIABLE,
+    SCHEMA,
     Canary,
     SuiteRun,
-    createdb_refused,
+    role_without_createdb,
     run_suite,
     server_version,
     start_canary,
@@ -73,78 +76,70 @@ def assert_stopped_before_the_suite(run: SuiteRun, canary: Canary, cause: str) -
     assert canary.rows() == list(CANARY_ROWS)
 
 
-def test_a_dead_shared_server_stops_the_process_before_the_suite(
-    fresh_canary: Canary, tmp_path: Path
-) -> None:
-    dead = f"postgresql+psycopg://postgres@127.0.0.1:{free_port()}/postgres"
-    root = write_suite(tmp_path / "suite", fresh_canary)
-
-    run = _run_in_lane(root, TEST_POSTGRES_URL=dead, TEST_POSTGRES_VERSION="15")
-
-    port = make_url(dead).port
-    assert_stopped_before_the_suite(run, fresh_canary, f"unreachable at 127.0.0.1:{port}")
-    assert "from TEST_POSTGRES_URL" in run.stderr
+def _shared(canary: Canary, user: str = "postgres", **more: str) -> dict[str, str]:
+    """The canary's server as the shared test server (TEST_POSTGRES_URL)."""
+    url = f"postgresql+psycopg://{user}@127.0.0.1:{canary.port}/postgres"
+    return {"TEST_POSTGRES_URL": url, "TEST_POSTGRES_VERSION": server_version(canary), **more}
 
 
-def test_missing_server_binaries_stop_the_process_before_the_suite(
-    fresh_canary: Canary, tmp_path: Path
-) -> None:
-    root = write_suite(tmp_path / "suite", fresh_canary)
-
-    run = _run_in_lane(root, PG_BINDIR=str(tmp_path / "no-binaries-here"))
-
-    assert_stopped_before_the_suite(run, fresh_canary, "holds no initdb/postgres")
+def _dead_server(canary: Canary, tmp: Path, hold: ExitStack) -> dict[str, str]:
+    url = f"postgresql+psycopg://postgres@127.0.0.1:{free_port()}/postgres"
+    return {"TEST_POSTGRES_URL": url, "TEST_POSTGRES_VERSION": "15"}
 
 
-def test_a_server_refusing_create_database_stops_a_slot_process_before_the_suite(
-    fresh_canary: Canary, tmp_path: Path
-) -> None:
-    url = createdb_refused(fresh_canary, "tl_no_createdb")
-    root = write_suite(tmp_path / "suite", fresh_canary)
+def _no_binaries(canary: Canary, tmp: Path, hold: ExitStack) -> dict[str, str]:
+    return {"PG_BINDIR": str(tmp / "no-binaries-here")}
 
-    run = _run_in_lane(
-        root,
-        TEST_POSTGRES_URL=url,
-        TEST_POSTGRES_VERSION=server_version(fresh_canary),
-        TEST_ISOLATION="slot",
+
+def _create_database_refused(canary: Canary, tmp: Path, hold: ExitStack) -> dict[str, str]:
+    role = role_without_createdb(canary, "tl_no_createdb")
+    return _shared(canary, user=role, TEST_ISOLATION="slot")
+
+
+def _embedded(canary: Canary, tmp: Path, hold: ExitStack) -> dict[str, str]:
+    return {}
+
+
+def _serial_lock_held_elsewhere(canary: Canary, tmp: Path, hold: ExitStack) -> dict[str, str]:
+    env = _shared(canary, TEST_LOCK_TIMEOUT="1")
+    lock = ServerLock(
+        make_url(env["TEST_POSTGRES_URL"]), timeout=5, connect_timeout=5, announce=lambda _: None
     )
-
-    assert_stopped_before_the_suite(run, fresh_canary, "slot isolation needs CREATEDB")
-
-
-def test_a_failing_schema_recipe_stops_the_process_before_the_suite(
-    fresh_canary: Canary, tmp_path: Path
-) -> None:
-    root = write_suite(tmp_path / "suite", fresh_canary, schema="CREATE TABLE items (;")
-
-    run = _run_in_lane(root)
-
-    assert_stopped_before_the_suite(run, fresh_canary, "its schema recipe (sql = 'schema.sql')")
-
-
-@pytest.fixture()
-def serial_lock_held(fresh_canary: Canary) -> Iterator[str]:
-    """The canary's server as a shared test server whose serial lock another process holds."""
-    url = f"postgresql+psycopg://postgres@127.0.0.1:{fresh_canary.port}/postgres"
-    lock = ServerLock(make_url(url), timeout=5, connect_timeout=5, announce=lambda _: None)
     lock.acquire()
-    yield url
-    lock.release()
+    hold.callback(lock.release)
+    return env
 
 
-def test_a_serial_lock_timeout_stops_the_process_before_the_suite(
-    fresh_canary: Canary, serial_lock_held: str, tmp_path: Path
+@dataclass(frozen=True)
+class Failure:
+    provisioning: Callable[[Canary, Path, ExitStack], dict[str, str]]
+    cause: str  # what the message must say
+    schema: str = SCHEMA
+
+
+FAILURES = {
+    "dead-shared-server": Failure(_dead_server, "is unreachable at 127.0.0.1:"),
+    "no-server-binaries": Failure(_no_binaries, "holds no initdb/postgres"),
+    "create-database-refused": Failure(_create_database_refused, "needs CREATEDB"),
+    "failing-recipe": Failure(
+        _embedded, "its schema recipe (sql = 'schema.sql') failed", "CREATE TABLE items (;"
+    ),
+    "serial-lock-timeout": Failure(
+        _serial_lock_held_elsewhere, "waiting for the postgres serial lock"
+    ),
+}
+
+
+@pytest.mark.parametrize("failure", FAILURES.values(), ids=FAILURES.keys())
+def test_whatever_fails_provisioning_stops_the_process_before_the_suite(
+    fresh_canary: Canary, tmp_path: Path, failure: Failure
 ) -> None:
-    root = write_suite(tmp_path / "suite", fresh_canary)
+    root = write_suite(tmp_path / "suite", fresh_canary, schema=failure.schema)
 
-    run = _run_in_lane(
-        root,
-        TEST_POSTGRES_URL=serial_lock_held,
-        TEST_POSTGRES_VERSION=server_version(fresh_canary),
-        TEST_LOCK_TIMEOUT="1",
-    )
+    with ExitStack() as hold:
+        run = _run_in_lane(root, **failure.provisioning(fresh_canary, tmp_path, hold))
 
-    assert_stopped_before_the_suite(run, fresh_canary, "waiting for the postgres serial lock")
+    assert_stopped_before_the_suite(run, fresh_canary, failure.cause)
 
 
 @pytest.mark.parametrize(
@@ -163,11 +158,6 @@ def test_a_run_that_runs_no_test_provisions_nothing_and_fails_nothing(
     assert shown in run.stdout
     assert "cannot provision" not in run.stderr
     assert fresh_canary.rows() == list(CANARY_ROWS)
-
-
-def _shared(canary: Canary, **more: str) -> dict[str, str]:
-    url = f"postgresql+psycopg://postgres@127.0.0.1:{canary.port}/postgres"
-    return {"TEST_POSTGRES_URL": url, "TEST_POSTGRES_VERSION": server_version(canary), **more}
 
 
 @pytest.mark.parametrize(
@@ -189,7 +179,7 @@ def test_a_suite_reading_a_variable_its_env_omits_is_stopped_by_the_isolation_ru
     root = write_suite(
         tmp_path / "suite", fresh_canary, env=listed, extra_config='services = ["postgres"]'
     )
-    modes = {"embedded": {}, "serial": _shared(fresh_canary)}
+    modes: dict[str, dict[str, str]] = {"embedded": {}, "serial": _shared(fresh_canary)}
     modes["slot"] = _shared(fresh_canary, TEST_ISOLATION="slot")
 
     run = run_suite(root, clean_env(modes[mode]))
