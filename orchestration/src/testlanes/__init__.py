@@ -7,8 +7,9 @@ from the BUILD macro) or per module (``pytestmark = pytest.mark.services("postgr
 takes connection details only from fixtures (``database_url``, ``db_session`` ...) or from the
 variables its suite reads, which the plugin sets before any conftest is imported.
 
-Environment (every variable that changes behaviour is passed to the tests, and so part of
-Pants' cache key):
+Settings (options.py): each is an environment variable, an ini key ``testlanes_<name>`` and an
+option ``--testlanes-<name>`` (``pytest --help`` lists them); the option wins, then the variable
+(Pants passes variables, and they are its cache key), then the ini key. The variables:
 
 ``TEST_POSTGRES_URL`` / ``TEST_OPENSEARCH_URL`` / ``TEST_ELASTICSEARCH_URL``
     A shared server for the tests. Unset: PostgreSQL runs embedded (a throwaway cluster per

@@ -1,6 +1,5 @@
-"""The test environment as configured by environment variables (see the package docstring).
-
-Read once, in ``pytest_configure``, before the plugin exports anything itself."""
+"""The test environment: the settings of options.py (option, variable or ini key), resolved
+once per process in ``pytest_load_initial_conftests``, before the plugin exports anything."""
 
 from __future__ import annotations
 
@@ -13,31 +12,25 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-SERVICES = ("postgres", "opensearch", "elasticsearch")
+from testlanes import options
+
+SERVICES = options.SERVICES
 Service = Literal["postgres", "opensearch", "elasticsearch"]
 Isolation = Literal["serial", "slot"]
 
 # A shared server for the TESTS: never the application's own DATABASE_URL & co., which the
 # plugin exports to the suite (see exports.py) and which therefore mean "this process's database".
-URL_VARS: dict[str, str] = {
-    "postgres": "TEST_POSTGRES_URL",
-    "opensearch": "TEST_OPENSEARCH_URL",
-    "elasticsearch": "TEST_ELASTICSEARCH_URL",
-}
-VERSION_VARS: dict[str, str] = {
-    "postgres": "TEST_POSTGRES_VERSION",
-    "opensearch": "TEST_OPENSEARCH_VERSION",
-    "elasticsearch": "TEST_ELASTICSEARCH_VERSION",
-}
-ISOLATION_VAR = "TEST_ISOLATION"
-SLOT_VAR = "TEST_SLOT"
+URL_VARS: dict[str, str] = {service: setting.var for service, setting in options.SERVER.items()}
+VERSION_VARS: dict[str, str] = {s: setting.var for s, setting in options.VERSION.items()}
+ISOLATION_VAR = options.ISOLATION.var
+SLOT_VAR = options.SLOT.var
 XDIST_VAR = "PYTEST_XDIST_WORKER"
-LOCK_DIR_VAR = "TEST_LOCK_DIR"
-LOCK_TIMEOUT_VAR = "TEST_LOCK_TIMEOUT"
-CACHE_DIR_VAR = "TEST_CACHE_DIR"
-CONNECT_TIMEOUT_VAR = "TEST_CONNECT_TIMEOUT"
-SERVICES_VAR = "TEST_SERVICES"
-SUITE_VAR = "TEST_SUITE"
+LOCK_DIR_VAR = options.LOCK_DIR.var
+LOCK_TIMEOUT_VAR = options.LOCK_TIMEOUT.var
+CACHE_DIR_VAR = options.CACHE_DIR.var
+CONNECT_TIMEOUT_VAR = options.CONNECT_TIMEOUT.var
+SERVICES_VAR = options.DECLARED.var
+SUITE_VAR = options.SUITE.var
 
 
 class ConfigError(Exception):

@@ -12,12 +12,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
+from testlanes import options
 from testlanes.config import ConfigError
 
-LANE_VAR = "TEST_LANE"
-MAY_TOUCH_VAR = "TEST_LANE_MAY_TOUCH"
-RETRIES_VAR = "TEST_LANE_RETRIES"
-STRICT_VAR = "TEST_STRICT"
+LANE_VAR = options.LANE.var
+MAY_TOUCH_VAR = options.MAY_TOUCH.var
+RETRIES_VAR = options.RETRIES.var
+STRICT_VAR = options.STRICT.var
 MayTouch = Literal["nothing", "services"]
 _MAY_TOUCH: tuple[MayTouch, ...] = ("nothing", "services")
 

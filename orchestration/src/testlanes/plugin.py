@@ -20,6 +20,7 @@ from _pytest.junitxml import xml_key
 
 if TYPE_CHECKING:
     from testlanes.config import TestSettings
+    from testlanes.lane_policy import LanePolicy
     from testlanes.suites import Suite
 
 _SKIP_REASON = "{var} is not set: no {service} server to test against"
@@ -27,13 +28,28 @@ _SKIP_REASON = "{var} is not set: no {service} server to test against"
 _SERVICES_MARKER = "services"
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    from testlanes.options import add_options
+
+    add_options(parser)
+
+
+def _policy(config: pytest.Config) -> LanePolicy | None:
+    from testlanes.lane_policy import LanePolicy
+    from testlanes.options import resolve
+
+    return LanePolicy.from_env(resolve(config).values)
+
+
 def _settings_or_usage_error(config: pytest.Config) -> TestSettings:
     from testlanes.config import ConfigError, TestSettings
+    from testlanes.options import resolve
     from testlanes.registry import Registry, install
     from testlanes.suites import AmbiguousSuite, load_suites, select_suite
 
     try:
-        settings = TestSettings.from_env()
+        settings = TestSettings.from_env(resolve(config).values)
+        _policy(config)  # a bad lane setting is a usage error before anything is provisioned
         suites = load_suites(config.inipath)
         try:
             suite: Suite | AmbiguousSuite = select_suite(suites, settings.suite, config.inipath)
@@ -71,22 +87,18 @@ def pytest_load_initial_conftests(early_config: pytest.Config) -> None:
     try:
         reg.provision_declared(declared)
     except startup.NotProvisioned as failure:
-        startup.stop(early_config, failure, reg.declared_by())
+        startup.stop(early_config, failure, reg.declared_by(), _policy(early_config))
 
 
 def pytest_configure(config: pytest.Config) -> None:
     from testlanes import lane_rules, retries
-    from testlanes.config import SERVICES, ConfigError
-    from testlanes.lane_policy import LanePolicy
+    from testlanes.config import SERVICES
     from testlanes.registry import registry
 
     if not _has_registry(config):  # loaded after the initial conftests (e.g. by a conftest)
         _settings_or_usage_error(config)
     reg = registry(config)
-    try:
-        policy = LanePolicy.from_env()
-    except ConfigError as exc:
-        raise pytest.UsageError(str(exc)) from None
+    policy = _policy(config)
     config.addinivalue_line(
         "markers",
         f"{_SERVICES_MARKER}(*names): services a test needs ({', '.join(SERVICES)})",
@@ -153,13 +165,20 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
                 break
 
 
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    from testlanes.header import header_lines
+    from testlanes.options import resolve
+    from testlanes.registry import registry
+
+    return header_lines(registry(config), resolve(config), _policy(config))
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_sessionfinish(session: pytest.Session) -> None:
     # Reports group test files by lane (testlanes.reporting reads this testsuite property);
     # tryfirst: junitxml writes its file in its own pytest_sessionfinish.
-    from testlanes.lane_policy import LanePolicy
 
-    policy = LanePolicy.from_env()
+    policy = _policy(session.config)
     xml = session.config.stash.get(xml_key, None)
     if policy is not None and xml is not None:
         xml.add_global_property("lane", policy.lane)

@@ -154,6 +154,12 @@ class Registry:
         os.environ.update(exports)
         self.exported.update(exports)
 
+    def suite_name(self) -> str:
+        return self._suite.name if isinstance(self._suite, Suite) else "(not chosen yet)"
+
+    def provisioned(self, name: str) -> PostgresService | SearchService | None:
+        return self._services.get(name)
+
     def postgres(self) -> PostgresService:
         service = self.get("postgres")
         assert isinstance(service, PostgresService)

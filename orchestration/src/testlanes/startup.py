@@ -17,9 +17,12 @@ import time
 import xml.etree.ElementTree as ET
 from enum import Enum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
+
+if TYPE_CHECKING:
+    from testlanes.lane_policy import LanePolicy
 
 # The JUnit testsuite property that carries the cause (testlanes.report reads it).
 NOT_PROVISIONED_PROPERTY = "not_provisioned"
@@ -67,7 +70,12 @@ _CLOSING = "so nothing could reach a database testlanes did not provision."
 _MESSAGE = re.compile(rf"testlanes: cannot provision .*?{re.escape(_CLOSING)}", re.DOTALL)
 
 
-def stop(early_config: pytest.Config, failure: NotProvisioned, declared_by: str) -> None:
+def stop(
+    early_config: pytest.Config,
+    failure: NotProvisioned,
+    declared_by: str,
+    policy: LanePolicy | None,
+) -> None:
     """End the session before the suite's first import, with one message (always raises)."""
     message = (
         f"testlanes: {failure} (declared by {declared_by}). No test ran and nothing of the "
@@ -75,16 +83,13 @@ def stop(early_config: pytest.Config, failure: NotProvisioned, declared_by: str)
     )
     report = getattr(early_config.known_args_namespace, "xmlpath", None)
     if report:
-        write_junit(Path(report), message)
+        write_junit(Path(report), message, policy.lane if policy else None)
     raise pytest.UsageError(message)
 
 
-def write_junit(path: Path, message: str) -> None:
+def write_junit(path: Path, message: str, lane: str | None) -> None:
     """A JUnit report with no test and the cause as a testsuite property (pytest's junitxml
     plugin is not configured yet at this point, so it would write nothing)."""
-    from testlanes.lane_policy import LanePolicy
-
-    policy = LanePolicy.from_env()
     suite = ET.Element(
         "testsuite",
         name="pytest",
@@ -97,8 +102,8 @@ def write_junit(path: Path, message: str) -> None:
         hostname=socket.gethostname(),
     )
     properties = ET.SubElement(suite, "properties")
-    if policy is not None:
-        ET.SubElement(properties, "property", name="lane", value=policy.lane)
+    if lane is not None:
+        ET.SubElement(properties, "property", name="lane", value=lane)
     ET.SubElement(properties, "property", name=NOT_PROVISIONED_PROPERTY, value=message)
     root = ET.Element("testsuites")
     root.append(suite)

@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator
 import psycopg
 from psycopg import sql
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError
 
 from testlanes import guards
 from testlanes.config import URL_VARS, VERSION_VARS, ConfigError, TestSettings, version_matches
@@ -35,7 +36,15 @@ class ServiceUnavailable(Exception):
 
 
 def sqlalchemy_url(url: str | URL) -> URL:
-    parsed = make_url(url)
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        parsed = None
+    if parsed is None or not parsed.drivername.startswith("postgresql"):
+        raise ConfigError(
+            f"{URL_VARS['postgres']}={str(url)!r} is not a PostgreSQL URL; expected e.g. "
+            f"postgresql+psycopg://USER@HOST:PORT/DATABASE"
+        )
     # psycopg 3 is the only PostgreSQL driver we ship; plain postgresql:// would mean psycopg2.
     return parsed.set(drivername="postgresql+psycopg")
 

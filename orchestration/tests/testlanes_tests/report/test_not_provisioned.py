@@ -17,11 +17,9 @@ CAUSE = "testlanes: cannot provision postgres: postgres is unreachable at 127.0.
 
 
 @pytest.fixture()
-def stopped_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> RunReport:
-    monkeypatch.setenv("TEST_LANE", "integration")
-    monkeypatch.setenv("TEST_LANE_MAY_TOUCH", "services")
+def stopped_run(tmp_path: Path) -> RunReport:
     report = tmp_path / "integration.xml"
-    write_junit(report, CAUSE)
+    write_junit(report, CAUSE, "integration")
     return build_report(
         read_reports([report]), {}, LANE_ORDER, not_provisioned=read_not_provisioned([report])
     )
