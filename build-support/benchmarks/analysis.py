@@ -11,7 +11,7 @@ import bench_report as report
 import benchstats
 from pants_runs import PantsRun
 
-from testlanes.report.console import ProcessResult
+from testlanes_report.console import ProcessResult
 
 
 def slowest_processes(run: PantsRun, limit: int = 12) -> str:

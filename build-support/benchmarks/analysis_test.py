@@ -1,6 +1,6 @@
 import analysis
 
-from testlanes.report.console import ProcessResult
+from testlanes_report.console import ProcessResult
 
 RAN = [
     ProcessResult("backend/tests/unit/test_a.py", 10, True, 30.0, "ran"),

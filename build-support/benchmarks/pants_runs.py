@@ -10,8 +10,8 @@ from pathlib import Path
 from harness import Timed, clean_env, fresh, must, timed
 from workspaces import Workspace, checkout, scenario_env
 
-from testlanes.report.console import REMOTE, ProcessResult, parse_console
-from testlanes.report.junit import find_reports, read_report
+from testlanes_report.console import REMOTE, ProcessResult, parse_console
+from testlanes_report.junit import find_reports, read_report
 
 
 @dataclass

@@ -4,7 +4,7 @@ import pytest
 from harness import Timed
 from pants_runs import OneChange, PantsRun, Stores, dependent_tests_in, read_junit
 
-from testlanes.report.console import ProcessResult
+from testlanes_report.console import ProcessResult
 
 CASE = '<testcase classname="{module}" name="{name}" time="{seconds}" />'
 

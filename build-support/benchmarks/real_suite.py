@@ -18,7 +18,7 @@ from results import Results, guarded
 from scenarios import filled_remote_cache, modes, one_change, remote, replay, startup_profile
 from workspaces import Workspace, env_groups, real_workspace, stop_pantsd, xdist_python
 
-from testlanes.report.junit import read_report
+from testlanes_report.junit import read_report
 
 
 def real_suite(

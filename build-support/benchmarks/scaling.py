@@ -18,8 +18,8 @@ from results import SCALE_HEADLINE, Results
 from scenarios import filled_remote_cache, one_change, remote, replay, startup_profile
 from workspaces import LANES, Workspace, stop_pantsd, xdist_python
 
-from testlanes.lanes import load_lanes
-from testlanes.report.junit import find_reports, read_reports
+from lane_guard.lanes_toml import load_lanes
+from testlanes_report.junit import find_reports, read_reports
 
 
 def scaling(args: argparse.Namespace, work: Path, results: Results, export_python: Path) -> None:

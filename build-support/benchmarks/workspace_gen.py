@@ -23,10 +23,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from testlanes.lanes import LANES_FILE, load_lanes
+from lane_guard.lanes_toml import LANES_FILE, load_lanes
 
 if TYPE_CHECKING:
-    from testlanes.lanes import Lane
+    from lane_guard.lanes_toml import Lane
 
 LANES: tuple[str, ...] = load_lanes(Path(__file__).resolve().parents[2] / LANES_FILE).names
 # Fraction of a test's time that is CPU: integration tests mostly wait on the database server.

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 import workspace_gen as gen
 
-from testlanes.lanes import Lane
+from lane_guard.lanes_toml import Lane
 
 PROFILE = [
     gen.FileProfile("backend/tests/unit/test_a.py", "unit", (0.1, 0.2)),

@@ -31,12 +31,12 @@ $(grep -c -E '(✓|✕).*\((memoized|cached locally|cached remotely)\)' "$work/s
 done
 build-support/ci/combine_coverage.sh "$work"/shard*.coverage || fail "the combined shards failed the gate"
 
-PYTHONPATH=orchestration/src python3 - dist/coverage/combined/coverage.xml "$work/single.xml" <<'PY'
+PYTHONPATH=orchestration/src:pants-plugins python3 - dist/coverage/combined/coverage.xml "$work/single.xml" <<'PY'
 import sys
 from pathlib import Path
 
-from testlanes.report.__main__ import gate_settings
-from testlanes.report.coverage_xml import covered_lines, read_coverage_xml
+from testlanes_report.__main__ import gate_settings
+from testlanes_report.coverage_xml import covered_lines, read_coverage_xml
 
 combined_xml, single_xml = (Path(p) for p in sys.argv[1:3])
 combined, single = read_coverage_xml(combined_xml), read_coverage_xml(single_xml)

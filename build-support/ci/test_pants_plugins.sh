@@ -24,7 +24,7 @@ for candidate in "${PIP_CERT:-}" "${SSL_CERT_FILE:-}" "${REQUESTS_CA_BUNDLE:-}";
   if [[ -n "$candidate" && -f "$candidate" ]]; then export PANTS_CA_CERTS_PATH="$candidate"; break; fi
 done
 
-# The plugins import the lanes reader from the orchestration's source root, as in pants.toml.
+# The plugins (and their lanes reader) from pants-plugins/, as pants.toml puts them on the path.
 # `-c /dev/null`: the repository's pytest settings are for pytest 8 on 3.11, not testutil's 7.0.
-PYTHONPATH="pants-plugins:orchestration/src" "${venvs[0]}/bin/python" -m pytest \
+PYTHONPATH="pants-plugins" "${venvs[0]}/bin/python" -m pytest \
   -c /dev/null --rootdir . -p no:cacheprovider -q pants-plugins/*/rule_runner_test.py "$@"

@@ -27,7 +27,7 @@ from sqlalchemy.engine import make_url
 
 from embedded_postgres import EmbeddedPostgres
 from testlanes.exports import postgres_exports
-from testlanes.runner import PytestRun, clean_env, run_pytest
+from testlanes_testkit.runner import PytestRun, clean_env, run_pytest
 
 SUITE = Path("backend/tests/inventory_tests/integration")
 MODULES = ("test_suppliers.py", "test_products.py")

@@ -62,7 +62,7 @@ def main() -> int:
     parser.add_argument("--processes", type=int, default=6)
     args = parser.parse_args()
 
-    from testlanes.runner import clean_env
+    from testlanes_testkit.runner import clean_env
 
     with migrated_catalog_server("serial-probe-") as server:
         root = server.tmp

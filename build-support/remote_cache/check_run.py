@@ -21,13 +21,13 @@ _SRC = Path(__file__).resolve().parents[2] / "orchestration" / "src"
 if str(_SRC) not in sys.path:  # run as a script from a checkout, not by Pants
     sys.path.insert(0, str(_SRC))
 
-from testlanes.report.console import (  # noqa: E402
+from testlanes_report.console import (  # noqa: E402
     REMOTE,
     ProcessResult,
     file_of_address,
     parse_console,
 )
-from testlanes.report.junit import find_reports, read_report  # noqa: E402
+from testlanes_report.junit import find_reports, read_report  # noqa: E402
 
 
 def _results(console: Path) -> list[ProcessResult]:

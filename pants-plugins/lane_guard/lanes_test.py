@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from lane_guard.lanes import lane_problem, lanes_of
-from lane_guard.macros import PLUGIN_ADDOPTS, MacroError, python_tests_kwargs
-from testlanes.lanes import LanesError, load_lanes
+from lane_guard.lanes_toml import LanesError, load_lanes
+from lane_guard.macros import MacroError, python_tests_kwargs
 
 LANES = ("unit", "contract", "integration")
 SMOKE = """
@@ -77,8 +77,21 @@ def test_an_integration_macro_carries_the_lane_policy_services_and_suite(lanes_f
         "TEST_LOCK_TIMEOUT=180",
         "TEST_SERVICES=postgres",
         "TEST_SUITE=catalog",
-        PLUGIN_ADDOPTS,
+        "PYTEST_ADDOPTS=-p testlanes.plugin",
     ]
+
+
+def test_a_plugin_installed_as_a_distribution_is_not_loaded_twice(tmp_path: Path) -> None:
+    # Its pytest11 entry point loads it; `-p` as well would register it under a second name.
+    path = tmp_path / "lanes.toml"
+    path.write_text(
+        'plugin_target = "3rdparty/python#testlanes"\n[lanes.unit]\n'
+        'may_touch = "nothing"\nprocess_timeout = 60\ntest_timeout = 10\n'
+    )
+    config = load_lanes(path)
+    fields = python_tests_kwargs(config, config.lane("unit"), "tests")
+    assert fields["dependencies"] == ["3rdparty/python#testlanes"]
+    assert not [v for v in fields["extra_env_vars"] if v.startswith("PYTEST_ADDOPTS=")]
 
 
 def test_a_unit_macro_refuses_services_naming_the_build_file(lanes_file: Path) -> None:

@@ -8,9 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from testlanes.lanes import Lane, LaneConfig
-
-PLUGIN_ADDOPTS = "PYTEST_ADDOPTS=-p testlanes.plugin"
+from lane_guard.lanes_toml import Lane, LaneConfig
 
 
 class MacroError(ValueError):
@@ -30,7 +28,8 @@ def python_tests_kwargs(
     """The fields of the `python_tests` target a `<lane>_tests(...)` call stands for.
 
     The lane sets the tag, batch, process timeout and the variables that carry its policy;
-    what the caller passes (tags, dependencies, extra_env_vars, ...) is added to them.
+    what the caller passes (tags, dependencies, extra_env_vars, ...) is added to them. The
+    pytest plugin is a dependency, loaded with `-p` only when lanes.toml names its module.
     """
     services = tuple(services)
     where = f"{build_dir}/BUILD: {lane.name}_tests()"
@@ -51,7 +50,7 @@ def python_tests_kwargs(
         "batch_compatibility_tag": batch or lane.batch,
         "timeout": lane.process_timeout,
         "dependencies": [config.plugin_target, *deps],
-        "extra_env_vars": [*lane.env(services, suite), PLUGIN_ADDOPTS, *extra],
+        "extra_env_vars": [*lane.env(services, suite), *plugin_addopts(config), *extra],
     }
 
 
@@ -59,3 +58,8 @@ def _strings(value: Any, where: str, name: str) -> list[str]:
     if isinstance(value, str) or not isinstance(value, Iterable) or isinstance(value, Mapping):
         raise MacroError(f"{where}: {name} must be a list of strings")
     return [str(v) for v in value]
+
+
+def plugin_addopts(config: LaneConfig) -> list[str]:
+    """`PYTEST_ADDOPTS=-p <module>` for a plugin in source form; none for an installed one."""
+    return [f"PYTEST_ADDOPTS=-p {config.plugin_module}"] if config.plugin_module else []

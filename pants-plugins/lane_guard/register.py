@@ -9,8 +9,8 @@ from pants.base.build_root import BuildRoot
 from pants.build_graph.build_file_aliases import BuildFileAliases
 
 from lane_guard import rules as lane_rules
+from lane_guard.lanes_toml import LANES_FILE, Lane, LaneConfig, load_lanes
 from lane_guard.macros import python_tests_kwargs
-from testlanes.lanes import LANES_FILE, Lane, LaneConfig, load_lanes
 
 
 class LaneMacro:

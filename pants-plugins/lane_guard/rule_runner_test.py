@@ -25,9 +25,9 @@ from pants.engine.target import Tags, Target
 from pants.testutil.rule_runner import QueryRule, RuleRunner
 
 from lane_guard import rules as lane_rules
+from lane_guard.lanes_toml import LANES_FILE, load_lanes
 from lane_guard.register import lane_macros
 from lane_guard.rules import LaneCheckBeforeTest, LaneFieldSet, LaneGuardRequest
-from testlanes.lanes import LANES_FILE, load_lanes
 
 # The repository's lanes.toml (the script runs from the repository root), plus a fourth lane.
 REPO_LANES = Path(LANES_FILE).read_text()

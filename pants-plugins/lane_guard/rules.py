@@ -21,8 +21,8 @@ from pants.engine.target import FieldSet, Tags, Target
 from pants.engine.unions import UnionRule
 
 from lane_guard.lanes import lane_problem
+from lane_guard.lanes_toml import LANES_FILE, load_lanes
 from lane_guard.subsystem import LaneGuard
-from testlanes.lanes import LANES_FILE, load_lanes
 
 
 class LaneError(Exception):

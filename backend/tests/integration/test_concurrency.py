@@ -18,7 +18,7 @@ from catalog.domain.inputs import TagCreate, WorkspaceCreate
 from catalog.services.tags import create_tag
 from catalog.services.workspaces import create_workspace
 from catalog_support.sql import scalar
-from testlanes.runner import clean_env
+from testlanes_testkit.runner import clean_env
 
 pytestmark = pytest.mark.services("postgres")
 

@@ -19,7 +19,7 @@ import httpx
 import psycopg
 import pytest
 
-from testlanes.runner import clean_env
+from testlanes_testkit.runner import clean_env
 
 # The main job starts a throwaway PostgreSQL of its own: not one testlanes provisioned.
 pytestmark = pytest.mark.manages_databases

@@ -1,6 +1,6 @@
 """What this test process's lane allows, as the BUILD macros pass it from lanes.toml.
 
-The lanes are defined once, in lanes.toml (read by testlanes.lanes for the Pants side); a test
+The lanes are defined once, in lanes.toml (read by lane_guard.lanes_toml for the Pants side); a test
 process only sees its own lane's policy, through these variables. Without ``TEST_LANE`` (a bare
 ``pytest`` run, or a child pytest a test starts) no lane rule applies.
 """

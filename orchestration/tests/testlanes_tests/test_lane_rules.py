@@ -8,7 +8,6 @@ from collections.abc import Callable
 
 import pytest
 
-from testlanes.inner_runs import CONTRACT, INTEGRATION, UNIT, InnerRun, run_in_lane
 from testlanes.lane_policy import LanePolicy
 from testlanes.lane_rules import (
     LaneRuleError,
@@ -16,6 +15,7 @@ from testlanes.lane_rules import (
     rule_message,
     service_message,
 )
+from testlanes_testkit.inner_runs import CONTRACT, INTEGRATION, UNIT, InnerRun, run_in_lane
 
 pytest_plugins = ["pytester"]
 

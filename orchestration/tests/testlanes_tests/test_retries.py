@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from testlanes.inner_runs import CONTRACT, INTEGRATION, UNIT, InnerRun, run_in_lane
 from testlanes.lane_policy import LanePolicy
+from testlanes_testkit.inner_runs import CONTRACT, INTEGRATION, UNIT, InnerRun, run_in_lane
 
 pytest_plugins = ["pytester"]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from testlanes.inner_runs import UNIT, run_in_lane
+from testlanes_testkit.inner_runs import UNIT, run_in_lane
 
 pytest_plugins = ["pytester"]
 

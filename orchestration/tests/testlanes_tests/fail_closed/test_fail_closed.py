@@ -30,8 +30,8 @@ from testlanes_tests.fail_closed.canary import (
 
 from embedded_postgres import free_port
 from testlanes.postgres.serial import ServerLock
-from testlanes.report.junit import read_not_provisioned, read_report
-from testlanes.runner import clean_env
+from testlanes_report.junit import read_not_provisioned, read_report
+from testlanes_testkit.runner import clean_env
 
 # The canary is a server of these tests' own: the isolation rule would rightly refuse it.
 pytestmark = pytest.mark.manages_databases

@@ -18,8 +18,8 @@ from testlanes_tests.fail_closed.canary import (
 )
 
 from embedded_postgres import free_port
-from testlanes.report.junit import read_not_provisioned
-from testlanes.runner import clean_env
+from testlanes_report.junit import read_not_provisioned
+from testlanes_testkit.runner import clean_env
 
 # The canary is a server of these tests' own: the isolation rule would rightly refuse it.
 pytestmark = pytest.mark.manages_databases

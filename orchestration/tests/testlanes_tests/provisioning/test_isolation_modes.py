@@ -20,7 +20,7 @@ from testlanes.config import TestSettings
 from testlanes.postgres import PostgresService
 from testlanes.postgres.claims import SLOT_PREFIX
 from testlanes.registry import registry
-from testlanes.runner import PytestRun, clean_env, run_pytest
+from testlanes_testkit.runner import PytestRun, clean_env, run_pytest
 
 pytestmark = pytest.mark.services("postgres")
 

@@ -17,7 +17,7 @@ from testlanes.postgres import PostgresService
 from testlanes.postgres.claims import SLOT_PREFIX as TEST_DB_PREFIX
 from testlanes.postgres.claims import claim as _claim
 from testlanes.registry import registry
-from testlanes.runner import PytestRun, clean_env, run_pytest
+from testlanes_testkit.runner import PytestRun, clean_env, run_pytest
 
 pytestmark = [pytest.mark.services("postgres"), pytest.mark.manages_databases]
 

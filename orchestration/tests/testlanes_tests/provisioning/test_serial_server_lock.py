@@ -20,7 +20,7 @@ from sqlalchemy.engine import make_url
 from testlanes.locks import ServiceLockTimeout
 from testlanes.postgres import PostgresService
 from testlanes.postgres.serial import ServerLock
-from testlanes.runner import clean_env
+from testlanes_testkit.runner import clean_env
 
 # Takes locks through the server's maintenance database, as serial mode itself does.
 pytestmark = [pytest.mark.services("postgres"), pytest.mark.manages_databases]

@@ -2,12 +2,12 @@ import shutil
 from pathlib import Path
 
 import pytest
-from testlanes_tests.report.samples import SUMMARY
 
-from testlanes.report.__main__ import gate_settings, main
+from testlanes_report.__main__ import gate_settings, main
+from testlanes_report_tests.samples import SUMMARY
 
 # The repository's own lanes: the report takes their names and order from it.
-LANES_TOML = Path(__file__).resolve().parents[4] / "lanes.toml"
+LANES_TOML = Path(__file__).resolve().parents[3] / "lanes.toml"
 
 
 @pytest.fixture()

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from testlanes.lane_policy import LANE_VAR, MAY_TOUCH_VAR, RETRIES_VAR, STRICT_VAR, LanePolicy
-from testlanes.report.junit import TestResult, by_case_name, read_report
+from testlanes_report.junit import TestResult, by_case_name, read_report
 
 # Lanes as this repository's lanes.toml defines them, for tests of the rules themselves.
 UNIT = LanePolicy("unit", "nothing")

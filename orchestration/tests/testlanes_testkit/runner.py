@@ -26,7 +26,7 @@ from testlanes.config import (
 from testlanes.exports import INDEX_PREFIX_NAME, POSTGRES_NAMES, SEARCH_URL_NAMES
 from testlanes.lane_policy import LANE_VAR, MAY_TOUCH_VAR, RETRIES_VAR
 from testlanes.postgres.service import APP_NAME_VAR
-from testlanes.report.junit import read_report
+from testlanes_report.junit import read_report
 
 _SERVICE_VARS = (
     *URL_VARS.values(),

@@ -1,12 +1,12 @@
 from pathlib import Path
 
 import pytest
-from testlanes_tests.report.samples import LANE_ORDER, TESTDATA, console
 
-from testlanes.report.console import parse_console
-from testlanes.report.junit import TestResult, read_report, read_reports
-from testlanes.report.lane_map import UNKNOWN_LANE, lane_map_from_listings
-from testlanes.report.model import build_report
+from testlanes_report.console import parse_console
+from testlanes_report.junit import TestResult, read_report, read_reports
+from testlanes_report.lane_map import UNKNOWN_LANE, lane_map_from_listings
+from testlanes_report.model import build_report
+from testlanes_report_tests.samples import LANE_ORDER, TESTDATA, console
 
 
 def test_lanes_count_files_and_tests_from_the_reports_alone(

@@ -1,7 +1,6 @@
 import pytest
-from testlanes_tests.report.samples import FLAKY_TEST, SUMMARY, TESTDATA
 
-from testlanes.report.junit import (
+from testlanes_report.junit import (
     FAILED,
     PASSED,
     SKIPPED,
@@ -10,6 +9,7 @@ from testlanes.report.junit import (
     find_reports,
     read_report,
 )
+from testlanes_report_tests.samples import FLAKY_TEST, SUMMARY, TESTDATA
 
 
 def test_one_result_per_testcase_named_with_its_class_and_file() -> None:

@@ -1,11 +1,9 @@
 from pathlib import Path
 
-from testlanes_tests.report.samples import FLAKY_TEST, LANE_ORDER, OUTAGE, SUMMARY, console
-
-from testlanes.report import markdown
-from testlanes.report.console import parse_console
-from testlanes.report.coverage_xml import Coverage, read_coverage_xml
-from testlanes.report.junit import (
+from testlanes_report import markdown
+from testlanes_report.console import parse_console
+from testlanes_report.coverage_xml import Coverage, read_coverage_xml
+from testlanes_report.junit import (
     FAILED,
     SKIPPED,
     TestResult,
@@ -13,7 +11,8 @@ from testlanes.report.junit import (
     read_outages,
     read_reports,
 )
-from testlanes.report.model import build_report
+from testlanes_report.model import build_report
+from testlanes_report_tests.samples import FLAKY_TEST, LANE_ORDER, OUTAGE, SUMMARY, console
 
 
 def test_lanes_slowest_tests_and_the_gate_verdict_are_shown(

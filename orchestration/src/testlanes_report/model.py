@@ -6,10 +6,10 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from testlanes.report.console import ProcessResult
-from testlanes.report.coverage_xml import Coverage
-from testlanes.report.junit import FAILED, TestResult
-from testlanes.report.lane_map import UNKNOWN_LANE
+from testlanes_report.console import ProcessResult
+from testlanes_report.coverage_xml import Coverage
+from testlanes_report.junit import FAILED, TestResult
+from testlanes_report.lane_map import UNKNOWN_LANE
 
 
 @dataclass

@@ -1,7 +1,7 @@
 import pytest
-from testlanes_tests.report.samples import SUMMARY, console
 
-from testlanes.report.coverage_xml import gate_fails, read_coverage_xml
+from testlanes_report.coverage_xml import gate_fails, read_coverage_xml
+from testlanes_report_tests.samples import SUMMARY, console
 
 
 def test_the_total_is_the_one_pants_printed() -> None:

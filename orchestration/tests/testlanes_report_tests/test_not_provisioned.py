@@ -6,12 +6,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from testlanes_tests.report.samples import LANE_ORDER
 
-from testlanes.report import markdown, text
-from testlanes.report.junit import FAILED, read_not_provisioned, read_reports
-from testlanes.report.model import RunReport, build_report
 from testlanes.startup import write_junit
+from testlanes_report import markdown, text
+from testlanes_report.junit import FAILED, read_not_provisioned, read_reports
+from testlanes_report.model import RunReport, build_report
+from testlanes_report_tests.samples import LANE_ORDER
 
 CAUSE = "testlanes: cannot provision postgres: postgres is unreachable at 127.0.0.1:1"
 

@@ -1,8 +1,10 @@
 """The one reader of lanes.toml: the lanes, and the variables that give a test process its lane.
 
-Imported by the Pants plugin (on Pants' own CPython 3.9, so: standard library only, ``toml``
-where ``tomllib`` is missing, and annotations that stay strings) and by the reports; the pytest
-side reads the variables (lane_policy.py).
+Ships in the Pants plugin distribution (pants-testlanes) with the lane macros and the lane guard,
+and is imported by the lane report (testlanes_report) it also ships. It runs on Pants' own
+CPython 3.9, so: standard library only, ``toml`` (a dependency of Pants) where ``tomllib`` is
+missing, and annotations that stay strings. The pytest side reads only the variables
+(testlanes/lane_policy.py).
 """
 
 from __future__ import annotations
@@ -12,16 +14,14 @@ from pathlib import Path
 from typing import Any
 
 try:
-    import tomllib as _toml_reader
-
-    def _parse(text: str) -> dict[str, Any]:
-        return _toml_reader.loads(text)
-
+    import tomllib as _toml
 except ImportError:  # pragma: no cover - CPython 3.9 inside Pants
-    import toml as _toml_reader  # type: ignore[no-redef]  # pants: no-infer-dep
+    import toml as _toml  # type: ignore[no-redef]  # pants: no-infer-dep
 
-    def _parse(text: str) -> dict[str, Any]:
-        return _toml_reader.loads(text)
+
+def parse_toml(text: str) -> dict[str, Any]:
+    """A TOML document as a dict, on any CPython Pants or the report runs on."""
+    return _toml.loads(text)
 
 
 LANES_FILE = "lanes.toml"
@@ -73,6 +73,9 @@ class Lane:
 class LaneConfig:
     lanes: tuple[Lane, ...]
     plugin_target: str
+    # Loaded with `-p` when set; unset when the pytest plugin is an installed distribution, whose
+    # pytest11 entry point loads it (pytest refuses one plugin registered under two names).
+    plugin_module: str | None = None
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -87,7 +90,7 @@ class LaneConfig:
 
 def load_lanes(path: Path) -> LaneConfig:
     try:
-        data = _parse(path.read_text())
+        data = parse_toml(path.read_text())
     except OSError as exc:
         raise LanesError(f"cannot read {path}: {exc}") from None
     except ValueError as exc:  # tomllib.TOMLDecodeError and toml's errors are ValueErrors
@@ -98,7 +101,10 @@ def load_lanes(path: Path) -> LaneConfig:
     plugin = data.get("plugin_target")
     if not isinstance(plugin, str) or not plugin:
         raise LanesError(f"{path}: plugin_target must name the pytest plugin's target")
-    return LaneConfig(tuple(_lane(path, n, t) for n, t in tables.items()), plugin)
+    module = data.get("plugin_module")
+    if module is not None and (not isinstance(module, str) or not module):
+        raise LanesError(f"{path}: plugin_module must be a module name, e.g. testlanes.plugin")
+    return LaneConfig(tuple(_lane(path, n, t) for n, t in tables.items()), plugin, module)
 
 
 def _lane(path: Path, name: str, table: Any) -> Lane:

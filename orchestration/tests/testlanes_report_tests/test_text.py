@@ -1,10 +1,9 @@
 from pathlib import Path
 
-from testlanes_tests.report.samples import FLAKY_TEST, LANE_ORDER, OUTAGE, TESTDATA
-
-from testlanes.report import text
-from testlanes.report.junit import read_outages, read_reports
-from testlanes.report.model import build_report
+from testlanes_report import text
+from testlanes_report.junit import read_outages, read_reports
+from testlanes_report.model import build_report
+from testlanes_report_tests.samples import FLAKY_TEST, LANE_ORDER, OUTAGE, TESTDATA
 
 
 def test_the_closing_line_gives_the_whole_run_in_lane_order(

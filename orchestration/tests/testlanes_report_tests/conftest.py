@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from testlanes_tests.report.samples import SUMMARY, TESTDATA
 
-from testlanes.report.junit import TestResult, find_reports, read_reports
-from testlanes.report.lane_map import lane_map_from_listings
+from testlanes_report.junit import TestResult, find_reports, read_reports
+from testlanes_report.lane_map import lane_map_from_listings
+from testlanes_report_tests.samples import SUMMARY, TESTDATA
 
 
 @pytest.fixture()

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import re
 
-from testlanes.report.console import ANSI, CACHE_SOURCES
-from testlanes.report.coverage_xml import gate_fails
-from testlanes.report.junit import FAILED, PASSED, SKIPPED
-from testlanes.report.model import LaneFigures, RunReport
+from testlanes_report.console import ANSI, CACHE_SOURCES
+from testlanes_report.coverage_xml import gate_fails
+from testlanes_report.junit import FAILED, PASSED, SKIPPED
+from testlanes_report.model import LaneFigures, RunReport
 
 _COVERAGE_FAILURE = re.compile(r"Coverage failure: total of (\S+) is less than fail-under=(\S+)")
 

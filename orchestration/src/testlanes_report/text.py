@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from testlanes.report.junit import FAILED, PASSED, SKIPPED
-from testlanes.report.model import RunReport
+from testlanes_report.junit import FAILED, PASSED, SKIPPED
+from testlanes_report.model import RunReport
 
 
 def render(report: RunReport) -> str:

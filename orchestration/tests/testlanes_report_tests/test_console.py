@@ -1,7 +1,7 @@
 import pytest
-from testlanes_tests.report.samples import console
 
-from testlanes.report.console import RAN, parse_console
+from testlanes_report.console import RAN, parse_console
+from testlanes_report_tests.samples import console
 
 
 def test_every_result_line_of_a_full_run_is_read_with_its_file_count_and_time() -> None:

@@ -6,7 +6,7 @@ import subprocess
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from testlanes.report.console import file_of_address
+from testlanes_report.console import file_of_address
 
 UNKNOWN_LANE = "(no lane)"
 

@@ -1,7 +1,9 @@
 """Report a Pants test run per lane, from what it left behind.
 
-    python -m testlanes.report                      # terminal: per lane, then `N passed, ...`
-    python -m testlanes.report --markdown --console pants-test.log >>"$GITHUB_STEP_SUMMARY"
+    testlanes-report                      # terminal: per lane, then `N passed, ...`
+    testlanes-report --markdown --console pants-test.log >>"$GITHUB_STEP_SUMMARY"
+
+(the console script of the pants-testlanes distribution; ``python -m testlanes_report`` too).
 
 Reads the JUnit reports (dist/test/reports), and with --markdown also the console output of
 `pants test` (tee'd to a file: per process time and cache source) and the merged coverage report,
@@ -12,22 +14,21 @@ from __future__ import annotations
 
 import argparse
 import sys
-import tomllib
 from pathlib import Path
 
-from testlanes.lanes import LANES_FILE, load_lanes
-from testlanes.report import markdown, text
-from testlanes.report.console import parse_console
-from testlanes.report.coverage_xml import read_coverage_xml
-from testlanes.report.junit import find_reports, read_not_provisioned, read_outages, read_reports
-from testlanes.report.lane_map import LaneMapError, lane_map_from_pants
-from testlanes.report.model import build_report
+from lane_guard.lanes_toml import LANES_FILE, load_lanes, parse_toml
+from testlanes_report import markdown, text
+from testlanes_report.console import parse_console
+from testlanes_report.coverage_xml import read_coverage_xml
+from testlanes_report.junit import find_reports, read_not_provisioned, read_outages, read_reports
+from testlanes_report.lane_map import LaneMapError, lane_map_from_pants
+from testlanes_report.model import build_report
 
 
 def gate_settings(repo: Path) -> tuple[float, int]:
     """fail_under from pants.ci.toml, precision from pyproject.toml: where the gate is defined."""
-    ci = tomllib.loads((repo / "pants.ci.toml").read_text())
-    pyproject = tomllib.loads((repo / "pyproject.toml").read_text())
+    ci = parse_toml((repo / "pants.ci.toml").read_text())
+    pyproject = parse_toml((repo / "pyproject.toml").read_text())
     fail_under = float(ci.get("coverage-py", {}).get("fail_under", 0))
     report = pyproject.get("tool", {}).get("coverage", {}).get("report", {})
     return fail_under, int(report.get("precision", 0))
