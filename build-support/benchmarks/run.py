@@ -44,7 +44,11 @@ from collections.abc import Sequence
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-sys.path[:0] = [str(HERE), str(HERE.parents[1] / "orchestration" / "src")]
+sys.path[:0] = [
+    str(HERE),
+    str(HERE.parents[1] / "orchestration" / "src"),
+    str(HERE.parents[1] / "pants-plugins"),
+]
 
 import bench_report as report  # noqa: E402
 import readme_headline  # noqa: E402
