@@ -26,12 +26,19 @@ from testlanes_report.model import build_report
 
 
 def gate_settings(repo: Path) -> tuple[float, int]:
-    """fail_under from pants.ci.toml, precision from pyproject.toml: where the gate is defined."""
-    ci = parse_toml((repo / "pants.ci.toml").read_text())
-    pyproject = parse_toml((repo / "pyproject.toml").read_text())
+    """fail_under from pants.ci.toml, precision from pyproject.toml: where the gate is defined.
+
+    A repository without either file has no gate (0) and whole percentages.
+    """
+    ci = _toml_file(repo / "pants.ci.toml")
+    pyproject = _toml_file(repo / "pyproject.toml")
     fail_under = float(ci.get("coverage-py", {}).get("fail_under", 0))
     report = pyproject.get("tool", {}).get("coverage", {}).get("report", {})
     return fail_under, int(report.get("precision", 0))
+
+
+def _toml_file(path: Path) -> dict:
+    return parse_toml(path.read_text()) if path.is_file() else {}
 
 
 def _parser() -> argparse.ArgumentParser:

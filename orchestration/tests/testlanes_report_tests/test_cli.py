@@ -56,3 +56,7 @@ def test_gate_settings_come_from_pants_ci_toml_and_pyproject(tmp_path: Path) -> 
     (tmp_path / "pants.ci.toml").write_text("[coverage-py]\nfail_under = 80\n")
     (tmp_path / "pyproject.toml").write_text("[tool.coverage.report]\nprecision = 1\n")
     assert gate_settings(tmp_path) == (80.0, 1)
+
+
+def test_a_repository_without_a_ci_config_or_pyproject_has_no_gate(tmp_path: Path) -> None:
+    assert gate_settings(tmp_path) == (0.0, 0)
