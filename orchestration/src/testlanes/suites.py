@@ -20,7 +20,7 @@ by ``TEST_SUITE`` (set in the BUILD file), or to the only one configured. A suit
 
 from __future__ import annotations
 
-import tomllib
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +30,11 @@ from sqlalchemy.engine import make_url
 from testlanes.config import SERVICES, ConfigError
 from testlanes.exports import POSTGRES_NAMES, postgres_exports
 from testlanes.recipes import SchemaRecipe
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # CPython 3.10: the same parser, released as tomli (the wheel requires it there)
+    import tomli as tomllib  # pants: no-infer-dep
 
 
 @dataclass(frozen=True)
