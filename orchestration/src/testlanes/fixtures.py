@@ -4,9 +4,9 @@ Per-test isolation: ``db_connection``/``db_session``/``db_sessionmaker`` run the
 transaction that is rolled back (sessions join it with ``join_transaction_mode=
 "create_savepoint"``, so code under test may commit). Tests that must really commit (several
 connections, concurrency, bulk import) use ``committing_engine``, which empties the tables
-afterwards. After every test that declares postgres, the leak check compares row counts with
-the session's baseline and reports surplus rows as an error of that test (unless the suite
-turns the check off, see suites.py).
+afterwards. After a test that declares postgres, the leak check (leak_check.py) compares row
+counts with the session's baseline and reports surplus rows as an error of that test (by
+default for tests that use these fixtures; the suite's ``leak_check`` says which, suites.py).
 """
 
 from __future__ import annotations
@@ -20,11 +20,15 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, sessionmaker
 
 from embedded_postgres import EmbeddedPostgresError
+from testlanes.leak_check import LeakCheck
 from testlanes.markers import declared_services
 from testlanes.postgres import PostgresService
 from testlanes.postgres.embedded import template_cluster
 from testlanes.registry import Registry, registry
 from testlanes.search import SearchService
+
+
+_LEAK_CHECK = pytest.StashKey[LeakCheck]()
 
 
 def _require(request: pytest.FixtureRequest, name: str) -> Registry:
@@ -57,16 +61,14 @@ def _testlanes_leak_check(request: pytest.FixtureRequest) -> Iterator[None]:
             f"intruder's own run names the test when it runs in the integration lane)",
             pytrace=False,
         )
-    leaked = service.leaked_rows()
-    if leaked:
-        # Empty the tables so that the next test starts clean and is not blamed too.
-        service.truncate_tables()
-        detail = ", ".join(f"{table}: {n}" for table, n in sorted(leaked.items()))
-        pytest.fail(
-            f"{request.node.nodeid} left rows behind ({detail}); use db_session for "
-            f"rolled-back work or committing_engine, which cleans up after committing tests",
-            pytrace=False,
-        )
+    check = request.config.stash.get(_LEAK_CHECK, None)
+    if check is None or check.service is not service:
+        check = request.config.stash[_LEAK_CHECK] = LeakCheck(service, reg.announce)
+    if not check.applies_to(request.fixturenames):
+        return
+    failure = check.after(request.node.nodeid)
+    if failure:
+        pytest.fail(failure, pytrace=False)
 
 
 @pytest.fixture()
