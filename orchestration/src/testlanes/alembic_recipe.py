@@ -104,8 +104,12 @@ class AlembicRun:
     def explain(self, status: int, output: str, url: str, exports: Mapping[str, str]) -> str:
         secrets = _secrets(url, exports)
         lines = _hide(output, secrets).rstrip().splitlines()[-_TAIL_LINES:]
-        variables = " ".join(f"{name}={_shown(name, value)}" for name, value in sorted(exports.items()))
-        where = f"script_location {self.location}" if self.location else f"{self.ini} [{self.section}]"
+        variables = " ".join(
+            f"{name}={_shown(name, value)}" for name, value in sorted(exports.items())
+        )
+        where = (
+            f"script_location {self.location}" if self.location else f"{self.ini} [{self.section}]"
+        )
         return "\n".join(
             [
                 f"suite {self.suite!r}: the schema recipe `{self.command()}` ({where}) failed "

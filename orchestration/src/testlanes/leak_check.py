@@ -1,6 +1,8 @@
 """The leak check: after a test, rows it left in this process's database fail it.
 
-Which tests are checked is the suite's ``leak_check`` (suites.py). The check never waits for a
+Which tests are checked is the suite's ``leak_check`` (suites.py). Rows are counted before and
+after each checked test, so rows a suite's session fixture committed earlier are never blamed
+on the test. The check never waits for a
 lock: a session of the suite's own that stays open (a session fixture, say) must not turn every
 test into a lock timeout. When it cannot count or cannot empty the tables, it says why once per
 process, naming the session in the way and the setting that turns the check off, and goes on.
@@ -41,33 +43,32 @@ class LeakCheck:
             return not DATABASE_FIXTURES.isdisjoint(fixturenames)
         return bool(policy)
 
-    def after(self, nodeid: str) -> str | None:
-        """The failure message for test ``nodeid`` if it left rows behind, else None."""
+    def rows_now(self, nodeid: str) -> dict[str, int] | None:
+        """Rows per table now, or None when a lock is in the way (said once)."""
         try:
-            leaked = self.service.leaked_rows()
+            return self.service.row_counts()
         except TablesBusy as busy:
-            self._say_once("count", f"cannot count the rows after {nodeid}: {busy}")
+            self._say_once("count", f"cannot count the rows around {nodeid}: {busy}")
             return None
+
+    def after(self, nodeid: str, before: dict[str, int]) -> str | None:
+        """The failure message for test ``nodeid`` if it left rows behind, else None."""
+        now = self.rows_now(nodeid)
+        if now is None:
+            return None
+        leaked = {t: n - before.get(t, 0) for t, n in now.items() if n > before.get(t, 0)}
         if not leaked:
             return None
         detail = ", ".join(f"{table}: {n}" for table, n in sorted(leaked.items()))
         try:
-            # Emptied so that the next test starts clean and is not blamed too.
+            # Emptied so that the next test starts clean.
             self.service.truncate_tables()
         except TablesBusy as busy:
             self._say_once("empty", f"cannot empty the tables after {nodeid}: {busy}")
-            self._accept_rows()
         return (
             f"{nodeid} left rows behind ({detail}); use db_session for rolled-back work or "
             f"committing_engine, which cleans up after committing tests"
         )
-
-    def _accept_rows(self) -> None:
-        """Measure the next test from here, since its rows could not be emptied."""
-        try:
-            self.service.accept_current_rows()
-        except TablesBusy:
-            pass  # counted again after the next test; said already
 
     def _say_once(self, what: str, why: str) -> None:
         if what in self._said:

@@ -35,7 +35,8 @@ from testlanes.config import SERVICES, ConfigError
 from testlanes.exports import POSTGRES_NAMES, postgres_exports
 from testlanes.recipes import RECIPE_KEYS, SchemaRecipe
 
-if sys.version_info >= (3, 11):
+# The wheel supports CPython 3.10 (orchestration/pyproject.toml); the repo's ruff targets 3.11.
+if sys.version_info >= (3, 11):  # noqa: UP036
     import tomllib
 else:  # CPython 3.10: the same parser, released as tomli (the wheel requires it there)
     import tomli as tomllib  # pants: no-infer-dep

@@ -34,7 +34,8 @@ FROM unnest(%s::text[]) AS name
 # Who holds locks on the application tables: for a message when we would have had to wait.
 _LOCK_HOLDERS_SQL = """
 SELECT a.pid, coalesce(nullif(a.application_name, ''), '(none)'), coalesce(a.state, '?'),
-       to_char(a.xact_start, 'HH24:MI:SS'), left(regexp_replace(a.query, '\s+', ' ', 'g'), 80),
+       to_char(a.xact_start, 'HH24:MI:SS'),
+       left(regexp_replace(a.query, '[[:space:]]+', ' ', 'g'), 80),
        string_agg(DISTINCT c.relname || ' ' || l.mode, ', ' ORDER BY c.relname || ' ' || l.mode)
 FROM pg_locks l
 JOIN pg_class c ON c.oid = l.relation
@@ -270,13 +271,6 @@ class PostgresService:
         """Make the current rows the baseline (after seeding a module-wide data set)."""
         self.take_baseline()
 
-    def leaked_rows(self) -> dict[str, int]:
-        """Tables holding more rows than at the start of the session, with their surplus."""
-        now = self.row_counts()
-        return {
-            t: n - self.baseline.get(t, 0) for t, n in now.items() if n > self.baseline.get(t, 0)
-        }
-
     def truncate_tables(self, tables: list[str] | None = None) -> None:
         """Empty the application tables (all, or those given) and restart their identities.
 
@@ -287,7 +281,11 @@ class PostgresService:
         if not tables:
             return
         names = sql.SQL(", ").join(sql.Identifier(t) for t in tables)
-        self._nowait(tables, "ACCESS EXCLUSIVE", sql.SQL("TRUNCATE {} RESTART IDENTITY CASCADE").format(names))
+        self._nowait(
+            tables,
+            "ACCESS EXCLUSIVE",
+            sql.SQL("TRUNCATE {} RESTART IDENTITY CASCADE").format(names),
+        )
 
     def _nowait(
         self,
@@ -316,7 +314,7 @@ class PostgresService:
             return "a session that has just released its locks held the tables"
         return "; ".join(
             f"pid {pid} (application_name {app!r}, {state}"
-            + (f" in a transaction since {since}" if since else "")
+            + (f", transaction open since {since}" if since else "")
             + f", holding {locks}; last query: {query!r})"
             for pid, app, state, since, query, locks in rows
         )
