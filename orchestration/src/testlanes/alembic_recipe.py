@@ -51,9 +51,14 @@ class AlembicRun:
             from alembic.config import Config
         except ImportError:
             raise AlembicRecipeFailed(_missing_alembic(self.suite)) from None
-        location = Config(str(self.ini), ini_section=self.section).get_main_option(
-            "script_location"
-        )
+        try:
+            config = Config(str(self.ini), ini_section=self.section)
+            location = config.get_main_option("script_location")
+        except Exception as exc:  # Alembic's CommandError (no such section), the ini's own errors
+            raise AlembicRecipeFailed(
+                f"suite {self.suite!r}: cannot read script_location from {self.ini} "
+                f"[{self.section}]: {exc}"
+            ) from None
         if not location:
             raise AlembicRecipeFailed(
                 f"suite {self.suite!r}: {self.ini} has no script_location in [{self.section}]; "
