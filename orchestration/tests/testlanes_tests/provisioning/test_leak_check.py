@@ -102,6 +102,18 @@ def wipe_all_run(
     )
 
 
+@pytest.fixture(scope="module")
+def wipe_all_checked_run(
+    tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
+) -> PytestRun:
+    return _run(
+        tmp_path_factory.mktemp("wipe_all_checked"),
+        request,
+        suite_lines="leak_check = true\n",
+        files={"test_wipe.py": WIPE_ALL_SUITE},
+    )
+
+
 LEAKS = [f"test_commits_a_row_and_leaves_it[{n}]" for n in range(3)]
 
 
@@ -156,4 +168,14 @@ def test_by_default_a_test_using_the_plugins_fixtures_is_still_checked(
     assert result.outcome == "error"
     pytest.LineMatcher(result.message.splitlines()).fnmatch_lines(
         ["*test_plugin_fixture_leaves_a_row left rows behind (collections: 1)*"]
+    )
+
+
+def test_with_leak_check_true_the_suites_own_commits_are_checked_too(
+    wipe_all_checked_run: PytestRun,
+) -> None:
+    result = wipe_all_checked_run.outcomes["test_own_connection_commits_a_row"]
+    assert result.outcome == "error", wipe_all_checked_run.stdout + wipe_all_checked_run.stderr
+    pytest.LineMatcher(result.message.splitlines()).fnmatch_lines(
+        ["*test_own_connection_commits_a_row left rows behind (workspaces: 1)*"]
     )
