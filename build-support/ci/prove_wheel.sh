@@ -6,14 +6,17 @@
 # PostgreSQL started with the wheel's own embedded_postgres, run build-support/ci/wheel_suite (a
 # suite that knows nothing of us: settings read at import, Alembic with its own alembic.ini and
 # an env.py that calls fileConfig, a session fixture holding its session open, wipe-all
-# teardown) with PLAIN pytest, two processes at once, in slot mode and in serial mode, repeated.
-# Every run must pass, and no slot database may be left behind.
+# teardown) with PLAIN pytest, two processes at once, in slot mode and in serial mode, repeated,
+# then in slot mode with `pytest -n 2` (xdist workers, a database each). Every run must pass, and
+# no slot database may be left behind.
 #
-#   WHEEL_PROOF_REPS=N   repetitions per environment and mode (default 5: 10 per mode in all)
+#   WHEEL_PROOF_REPS=N        repetitions per environment and mode (default 5: 10 per mode in all)
+#   WHEEL_PROOF_XDIST_REPS=N  repetitions of the `-n 2` runs per environment (default 1)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 
 reps="${WHEEL_PROOF_REPS:-5}"
+xdist_reps="${WHEEL_PROOF_XDIST_REPS:-1}"
 work="$(mktemp -d /tmp/testlanes-wheel.XXXXXX)"
 server_pid=""
 cleanup() {
@@ -62,8 +65,16 @@ make_env() {  # make_env NAME PYTHON PIN...
 }
 py310="$(python_for 3.10)"
 py311="$(python_for 3.11)"
-make_env py310-pytest8 "$py310" "pytest>=8,<9" "SQLAlchemy>=2.0,<2.1" "psycopg[binary]>=3.1,<4" "alembic>=1.12,<2"
-make_env py311-pytest9 "$py311" "pytest>=9,<10" "SQLAlchemy>=2.1,<2.2" "psycopg[binary]>=3.1,<4" "alembic>=1.12,<2"
+# Both at once: pip spends most of its time waiting for the index.
+make_env py310-pytest8 "$py310" "pytest>=8,<9" "SQLAlchemy>=2.0,<2.1" "psycopg[binary]>=3.1,<4" "alembic>=1.12,<2" "pytest-xdist>=3.5,<4" > "$work/env1.txt" &
+env1=$!
+make_env py311-pytest9 "$py311" "pytest>=9,<10" "SQLAlchemy>=2.1,<2.2" "psycopg[binary]>=3.1,<4" "alembic>=1.12,<2" "pytest-xdist>=3.5,<4" > "$work/env2.txt" &
+env2=$!
+made=0
+wait "$env1" || made=1
+wait "$env2" || made=1
+cat "$work/env1.txt" "$work/env2.txt"
+((made == 0)) || exit 1
 envs=(py310-pytest8 py311-pytest9)
 
 cp -r build-support/ci/wheel_suite "$work/suite"
@@ -80,19 +91,21 @@ echo "throwaway server: $url (serial mode uses its database shop)"
 
 expected_tests="$(grep -c '^def test_' tests/test_orders.py)"
 expected_tests=$((expected_tests + 9))  # one test is parametrized over 10 values
-run() {  # run ENV MODE PROCESS REP
+run() {  # run ENV MODE PROCESS REP; MODE: slot, serial or slot-xdist
   local log="$work/$1.$2.$4.p$3.log"
-  local -a vars=(TEST_POSTGRES_VERSION=15 TEST_SERVICES=postgres)
-  if [[ "$2" == slot ]]; then
-    vars+=(TEST_POSTGRES_URL="$url" TEST_ISOLATION=slot TEST_SLOT="$3")
-  else
-    vars+=(TEST_POSTGRES_URL="$serial_url")
-  fi
-  env "${vars[@]}" "$work/$1/bin/pytest" -q -s tests > "$log" 2>&1 || true
-  # Passed: every test, nothing else, in the database the mode gives it.
-  local want_db='tl_slot_shop_'
-  [[ "$2" == serial ]] && want_db='shop$'
-  if grep -Eq "^$expected_tests passed in " "$log" && grep -Eq "DATABASE=$want_db" "$log"; then
+  local -a vars=(TEST_POSTGRES_VERSION=15 TEST_SERVICES=postgres) args=(-q -s)
+  case "$2" in
+    slot) vars+=(TEST_POSTGRES_URL="$url" TEST_ISOLATION=slot TEST_SLOT="$3") ;;
+    serial) vars+=(TEST_POSTGRES_URL="$serial_url") ;;
+    slot-xdist) vars+=(TEST_POSTGRES_URL="$url" TEST_ISOLATION=slot TEST_SLOT="$3") args=(-q -n 2) ;;
+  esac
+  env "${vars[@]}" "$work/$1/bin/pytest" "${args[@]}" tests > "$log" 2>&1 || true
+  # Passed: every test, nothing else, in the database the mode gives it (xdist workers' output
+  # is not shown, so there only the count).
+  local want_db='DATABASE=tl_slot_shop_'
+  [[ "$2" == serial ]] && want_db='DATABASE=shop$'
+  [[ "$2" == slot-xdist ]] && want_db="^$expected_tests passed in "
+  if grep -Eq "^$expected_tests passed in " "$log" && grep -Eq "$want_db" "$log"; then
     echo ok > "$log.verdict"
   else
     echo FAILED > "$log.verdict"
@@ -100,16 +113,18 @@ run() {  # run ENV MODE PROCESS REP
 }
 status=0
 for env_name in "${envs[@]}"; do
-  for mode in slot serial; do
+  for mode in slot serial slot-xdist; do
     mode_started=$SECONDS
-    for rep in $(seq "$reps"); do
+    mode_reps="$reps"
+    [[ "$mode" == slot-xdist ]] && mode_reps="$xdist_reps"
+    for rep in $(seq "$mode_reps"); do
       run "$env_name" "$mode" 1 "$rep" & p1=$!
       run "$env_name" "$mode" 2 "$rep" & p2=$!
       wait "$p1" "$p2"
     done
     failed="$(cat "$work/$env_name.$mode".*.verdict | grep -c FAILED || true)"
-    runs=$((reps * 2))
-    echo "--- $env_name, $mode mode: $reps repetition(s) x 2 processes at once: $((runs - failed)) of $runs runs passed all $expected_tests tests ($((SECONDS - mode_started)) s)"
+    runs=$((mode_reps * 2))
+    echo "--- $env_name, $mode mode: $mode_reps repetition(s) x 2 processes at once: $((runs - failed)) of $runs runs passed all $expected_tests tests ($((SECONDS - mode_started)) s)"
     if ((failed > 0)); then
       status=1
       for verdict in $(grep -l FAILED "$work/$env_name.$mode".*.verdict); do
