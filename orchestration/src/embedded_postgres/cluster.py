@@ -36,7 +36,7 @@ import threading
 import time
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Self
+from typing import Any
 
 import psycopg
 from psycopg import sql
@@ -153,14 +153,14 @@ class EmbeddedPostgres:
 
     # --- lifecycle ----------------------------------------------------------------------------
 
-    def __enter__(self) -> Self:
+    def __enter__(self) -> EmbeddedPostgres:
         self.start()
         return self
 
     def __exit__(self, *exc_info: object) -> None:
         self.stop()
 
-    def start(self) -> Self:
+    def start(self) -> EmbeddedPostgres:
         if self._proc is not None:
             raise EmbeddedPostgresError("the cluster is already started")
         bindir = self._bindir or find_bindir()

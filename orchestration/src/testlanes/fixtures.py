@@ -4,9 +4,9 @@ Per-test isolation: ``db_connection``/``db_session``/``db_sessionmaker`` run the
 transaction that is rolled back (sessions join it with ``join_transaction_mode=
 "create_savepoint"``, so code under test may commit). Tests that must really commit (several
 connections, concurrency, bulk import) use ``committing_engine``, which empties the tables
-afterwards. After every test that declares postgres, the leak check compares row counts with
-the session's baseline and reports surplus rows as an error of that test (unless the suite
-turns the check off, see suites.py).
+afterwards. After a test that declares postgres, the leak check (leak_check.py) compares row
+counts with those before the test and reports surplus rows as an error of that test (by
+default for tests that use these fixtures; the suite's ``leak_check`` says which, suites.py).
 """
 
 from __future__ import annotations
@@ -20,11 +20,14 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, sessionmaker
 
 from embedded_postgres import EmbeddedPostgresError
+from testlanes.leak_check import LeakCheck
 from testlanes.markers import declared_services
 from testlanes.postgres import PostgresService
 from testlanes.postgres.embedded import template_cluster
 from testlanes.registry import Registry, registry
 from testlanes.search import SearchService
+
+_LEAK_CHECK = pytest.StashKey[LeakCheck]()
 
 
 def _require(request: pytest.FixtureRequest, name: str) -> Registry:
@@ -38,35 +41,50 @@ def _require(request: pytest.FixtureRequest, name: str) -> Registry:
     return registry(request.config)
 
 
+def _leak_check(request: pytest.FixtureRequest) -> LeakCheck | None:
+    """This process's leak check, if the test declares postgres and it is provisioned."""
+    reg = registry(request.config)
+    if "postgres" not in declared_services(request.node) or reg.is_down("postgres"):
+        return None
+    service = reg.provisioned_postgres()
+    if service is None:
+        return None
+    check = request.config.stash.get(_LEAK_CHECK, None)
+    if check is None or check.service is not service:
+        check = request.config.stash[_LEAK_CHECK] = LeakCheck(service, reg.announce)
+    return check
+
+
 @pytest.fixture(autouse=True)
 def _testlanes_leak_check(request: pytest.FixtureRequest) -> Iterator[None]:
     """After a test that declares postgres, fail it if it left rows behind, or if another
     process is inside this process's slot database."""
+    nodeid = request.node.nodeid
+    check = _leak_check(request)
+    # Not provisioned yet: this test's fixtures provision it, and the baseline is taken then.
+    before = check.rows_now(nodeid) if check and check.applies_to(request.fixturenames) else None
+    provisioned_before = check is not None
     yield
-    reg = registry(request.config)
-    if "postgres" not in declared_services(request.node) or reg.is_down("postgres"):
+    check = _leak_check(request)
+    if check is None:
         return
-    service = reg.provisioned_postgres()
-    if service is None:
-        return
-    intruders = service.foreign_sessions()
+    intruders = check.service.foreign_sessions()
     if intruders:
         pytest.fail(
-            f"another process is connected to this slot's database while {request.node.nodeid} "
+            f"another process is connected to this slot's database while {nodeid} "
             f"ran: {'; '.join(intruders)}. A test there reaches into this slot's data (the "
             f"intruder's own run names the test when it runs in the integration lane)",
             pytrace=False,
         )
-    leaked = service.leaked_rows()
-    if leaked:
-        # Empty the tables so that the next test starts clean and is not blamed too.
-        service.truncate_tables()
-        detail = ", ".join(f"{table}: {n}" for table, n in sorted(leaked.items()))
-        pytest.fail(
-            f"{request.node.nodeid} left rows behind ({detail}); use db_session for "
-            f"rolled-back work or committing_engine, which cleans up after committing tests",
-            pytrace=False,
-        )
+    if not check.applies_to(request.fixturenames):
+        return
+    if not provisioned_before:
+        before = check.service.baseline
+    if before is None:  # could not count before the test (said once)
+        return
+    failure = check.after(nodeid, before)
+    if failure:
+        pytest.fail(failure, pytrace=False)
 
 
 @pytest.fixture()

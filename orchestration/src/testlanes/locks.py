@@ -16,7 +16,6 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Self
 from urllib.parse import urlsplit
 
 from filelock import FileLock, Timeout
@@ -148,7 +147,7 @@ class ServiceLock:
             self.holder_path.unlink()
         self._lock.release(force=True)
 
-    def __enter__(self) -> Self:
+    def __enter__(self) -> ServiceLock:
         self.acquire()
         return self
 

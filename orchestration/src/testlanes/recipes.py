@@ -2,19 +2,20 @@
 
 Three forms, as ``[tool.testlanes.suites.<name>]`` in the pytest config file (pyproject.toml)::
 
-    alembic = "shop:migrations"          # an Alembic script location (package:path or a path)
+    alembic_ini = "alembic.ini"          # the project's alembic.ini (``alembic_section``: not
+                                         # [alembic]); its script_location, its env.py's fileConfig
+    alembic = "shop:migrations"          # an Alembic script location (package:path or a path);
+                                         # with alembic_ini, overrides the ini's script_location
     sql = "db/schema.sql"                # a SQL file, relative to the config file
     callable = "shop.db:create_schema"   # module:function, called with the database URL
 
 ``key_files`` (globs relative to the config file) add to what keys the templates; by default the
-key covers the script directory, the SQL file, or the callable's package. A change to any of
-those builds new templates; an unchanged recipe reuses them.
+key covers the script directory (and the ini file), the SQL file, or the callable's package. A
+change to any of those builds new templates; an unchanged recipe reuses them.
 
-Alembic recipes run ``alembic upgrade head`` in a child process whose environment points the
-suite's own variables (``DATABASE_URL``, ``POSTGRES_SERVER`` ...) at the target database, and
-which also passes the URL as ``sqlalchemy.url`` and ``config.attributes["url"]``: suites whose
-``env.py`` reads their settings module work unchanged, and the settings module of THIS process,
-already pointing at the process's own database, is never imported with the template's address.
+Alembic recipes run ``alembic upgrade head`` in a child process (alembic_recipe.py), so the
+settings module of THIS process, already pointing at the process's own database, is never
+imported with the template's address.
 """
 
 from __future__ import annotations
@@ -22,9 +23,6 @@ from __future__ import annotations
 import hashlib
 import importlib
 import importlib.util
-import os
-import subprocess
-import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,12 +30,15 @@ from typing import Literal
 
 import psycopg
 
+from testlanes.alembic_recipe import AlembicRun
 from testlanes.config import ConfigError
 
 # Bump when the way templates are built changes, so old caches are not reused.
-_TEMPLATE_FORMAT = "2"
+_TEMPLATE_FORMAT = "3"
 Kind = Literal["alembic", "sql", "callable"]
 KINDS: tuple[Kind, ...] = ("alembic", "sql", "callable")
+# Keys of a suite's table that belong to its recipe.
+RECIPE_KEYS = (*KINDS, "alembic_ini", "alembic_section", "key_files")
 
 
 @dataclass(frozen=True)
@@ -47,26 +48,38 @@ class SchemaRecipe:
     target: str
     base_dir: Path
     key_files: tuple[str, ...] = ()
+    alembic_ini: str | None = None
+    alembic_section: str = "alembic"
 
     @classmethod
     def from_table(cls, suite: str, table: Mapping[str, object], base_dir: Path) -> SchemaRecipe:
-        given = [k for k in KINDS if k in table]
         where = f"[tool.testlanes.suites.{suite}]"
+        ini = _optional_string(table, "alembic_ini", where)
+        section = _optional_string(table, "alembic_section", where)
+        if section is not None and ini is None:
+            raise ConfigError(f"{where} alembic_section names a section of alembic_ini: set both")
+        given = [k for k in KINDS if k in table]
+        if ini is not None:
+            if given not in ([], ["alembic"]):
+                raise ConfigError(f"{where} alembic_ini goes with alembic or alone, not {given}")
+            given = ["alembic"]  # the ini alone is a recipe: its own script_location
         if len(given) != 1:
             raise ConfigError(
                 f"{where} must set exactly one of {', '.join(KINDS)} (how the test database "
                 f"gets its schema); it sets {given or 'none'}"
             )
         kind = given[0]
-        target = table[kind]
-        if not isinstance(target, str) or not target:
+        target = table.get(kind, "")
+        if not isinstance(target, str) or (not target and ini is None):
             raise ConfigError(f"{where} {kind} must be a non-empty string")
         if kind == "callable" and ":" not in target:
             raise ConfigError(f"{where} callable = {target!r}: expected 'module:function'")
         keys = table.get("key_files", [])
         if not isinstance(keys, list) or not all(isinstance(k, str) for k in keys):
             raise ConfigError(f"{where} key_files must be a list of globs")
-        return cls(suite, kind, target, base_dir, tuple(keys))
+        if ini is not None and not (base_dir / ini).is_file():
+            raise ConfigError(f"{where} alembic_ini = {ini!r}: no such file in {base_dir}")
+        return cls(suite, kind, target, base_dir, tuple(keys), ini, section or "alembic")
 
     # --- what keys the templates -------------------------------------------------------------
 
@@ -74,7 +87,9 @@ class SchemaRecipe:
         if self.kind == "sql":
             paths = [self.base_dir / self.target]
         elif self.kind == "alembic":
-            paths = _python_files(alembic_location(self.target, self.base_dir))
+            run = self.alembic_run()
+            paths = _python_files(self._script_location(run))
+            paths += [run.ini] if run.ini is not None else []
         else:
             paths = _python_files(_module_home(self.target.partition(":")[0]))
         for pattern in self.key_files:
@@ -82,7 +97,9 @@ class SchemaRecipe:
         return paths
 
     def digest(self) -> str:
-        digest = hashlib.sha256(f"{_TEMPLATE_FORMAT}|{self.kind}|{self.target}".encode())
+        digest = hashlib.sha256(
+            f"{_TEMPLATE_FORMAT}|{self.kind}|{self.target}|{self.alembic_section}".encode()
+        )
         for path in self.source_paths():
             try:
                 data = path.read_bytes()
@@ -96,7 +113,7 @@ class SchemaRecipe:
     def apply(self, url: str, suite_env: Callable[[str], Mapping[str, str]]) -> None:
         """Give the (empty) database at SQLAlchemy ``url`` the suite's schema."""
         if self.kind == "alembic":
-            self._run_alembic(url, suite_env(url))
+            self.alembic_run().upgrade_head(url, suite_env(url))
             return
         try:
             if self.kind == "sql":
@@ -113,22 +130,16 @@ class SchemaRecipe:
                 f"against an empty database to see the whole error"
             ) from None
 
-    def _run_alembic(self, url: str, exports: Mapping[str, str]) -> None:
-        env = {**os.environ, **exports}
-        env["PYTHONPATH"] = os.pathsep.join(os.path.abspath(p) for p in sys.path if p)
-        location = str(alembic_location(self.target, self.base_dir))
-        proc = subprocess.run(
-            [sys.executable, "-m", "testlanes.recipes", location, url],
-            env=env,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        if proc.returncode != 0:
-            raise ConfigError(
-                f"suite {self.suite!r}: alembic upgrade head ({location}) failed:\n"
-                f"{proc.stderr.strip()[-2000:]}"
-            )
+    def alembic_run(self) -> AlembicRun:
+        ini = (self.base_dir / self.alembic_ini).resolve() if self.alembic_ini else None
+        location = alembic_location(self.target, self.base_dir) if self.target else None
+        return AlembicRun(self.suite, location, ini, self.alembic_section)
+
+    @staticmethod
+    def _script_location(run: AlembicRun) -> Path:
+        if run.location is not None:
+            return run.location
+        return alembic_location(run.ini_script_location(), run.directory)
 
 
 def alembic_location(target: str, base_dir: Path) -> Path:
@@ -158,18 +169,8 @@ def _libpq(url: str) -> str:
     return url.replace("postgresql+psycopg://", "postgresql://", 1)
 
 
-def _upgrade_head(location: str, url: str) -> None:
-    """The child process of an Alembic recipe."""
-    from alembic import command
-    from alembic.config import Config
-
-    config = Config()
-    config.set_main_option("script_location", location)
-    # Escaped: the ini parser behind set_main_option interpolates '%'.
-    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
-    config.attributes["url"] = url
-    command.upgrade(config, "head")
-
-
-if __name__ == "__main__":
-    _upgrade_head(sys.argv[1], sys.argv[2])
+def _optional_string(table: Mapping[str, object], key: str, where: str) -> str | None:
+    value = table.get(key)
+    if value is not None and (not isinstance(value, str) or not value):
+        raise ConfigError(f"{where} {key} must be a non-empty string")
+    return value

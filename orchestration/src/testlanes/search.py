@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable
-
-import httpx
+from types import ModuleType
+from typing import TYPE_CHECKING
 
 from testlanes.config import (
     URL_VARS,
@@ -22,6 +22,9 @@ from testlanes.config import (
 )
 from testlanes.exports import INDEX_PREFIX_NAME, SEARCH_URL_NAMES
 from testlanes.locks import ServiceLock
+
+if TYPE_CHECKING:
+    import httpx
 
 # Every index a test creates starts with this (the app reads its prefix from INDEX_PREFIX_NAME).
 INDEX_PREFIX = "tl_test_"
@@ -58,7 +61,20 @@ class SearchService:
         self._exit.close()
 
 
-def _client(url: str, timeout: float) -> httpx.Client:
+def _httpx(name: str) -> ModuleType:
+    """httpx, the wheel's `search` extra: suites that declare no search service never need it."""
+    try:
+        import httpx
+    except ImportError:
+        raise ConfigError(
+            f"a test declares the {name} service, which needs httpx: install testlanes[search] "
+            f"(pip install 'testlanes[search]')"
+        ) from None
+    return httpx
+
+
+def _client(name: str, url: str, timeout: float) -> httpx.Client:
+    httpx = _httpx(name)
     return httpx.Client(base_url=url, timeout=httpx.Timeout(30.0, connect=timeout), verify=False)
 
 
@@ -75,7 +91,8 @@ def provision_search(
     slot = settings.isolation == "slot"
     prefix = f"{INDEX_PREFIX}{settings.slot_suffix()}_" if slot else INDEX_PREFIX
     service = SearchService(name, url, prefix)
-    client = service._exit.enter_context(_client(url, settings.connect_timeout))
+    httpx = _httpx(name)
+    client = service._exit.enter_context(_client(name, url, settings.connect_timeout))
     try:
         info = client.get("/").raise_for_status().json()
     except httpx.HTTPError as exc:

@@ -3,7 +3,7 @@
 A monorepo holds several suites (one per service, say); each test process belongs to one, named
 by ``TEST_SUITE`` (set in the BUILD file), or to the only one configured. A suite declares:
 
-``alembic`` / ``sql`` / ``callable``
+``alembic`` / ``alembic_ini`` / ``sql`` / ``callable``
     how its test database gets its schema (see recipes.py); none: the database stays empty.
 ``env``
     which variables it reads its database address from, at import time or later (default: all
@@ -12,24 +12,37 @@ by ``TEST_SUITE`` (set in the BUILD file), or to the only one configured. A suit
     the services every test process of the suite needs (e.g. ``["postgres"]``), provisioned
     before any conftest is imported, as ``TEST_SERVICES`` (a directory's BUILD macro) does.
 ``leak_check``
-    fail a test that leaves rows behind (default true). A suite that commits through its API and
-    wipes whole tables at session end turns it off; its rows then never reach another suite's
-    check, because every suite's processes have databases of their own (slot, embedded) or take
-    turns under the lock and start from emptied tables (serial).
+    which tests fail when they leave rows behind (leak_check.py): ``"fixtures"`` (default) the
+    tests that use the plugin's database fixtures (``db_session``, ``committing_engine`` ...);
+    ``true`` every test that declares postgres; ``false`` none. The default lets a suite that
+    commits through its own connections and wipes whole tables at session end adopt as it is;
+    its rows never reach another suite's check, because every suite's processes have databases
+    of their own (slot, embedded) or take turns under the lock and start from emptied tables
+    (serial).
 """
 
 from __future__ import annotations
 
-import tomllib
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from sqlalchemy.engine import make_url
 
 from testlanes.config import SERVICES, ConfigError
 from testlanes.exports import POSTGRES_NAMES, postgres_exports
-from testlanes.recipes import SchemaRecipe
+from testlanes.recipes import RECIPE_KEYS, SchemaRecipe
+
+# The wheel supports CPython 3.10 (orchestration/pyproject.toml); the repo's ruff targets 3.11.
+if sys.version_info >= (3, 11):  # noqa: UP036
+    import tomllib
+else:  # CPython 3.10: the same parser, released as tomli (the wheel requires it there)
+    import tomli as tomllib  # pants: no-infer-dep
+
+
+LeakCheck = Literal[True, False, "fixtures"]
 
 
 @dataclass(frozen=True)
@@ -37,17 +50,17 @@ class Suite:
     name: str
     recipe: SchemaRecipe | None
     env_names: tuple[str, ...] = POSTGRES_NAMES
-    leak_check: bool = True
+    leak_check: LeakCheck = "fixtures"
     services: frozenset[str] = frozenset()
 
     @classmethod
     def from_table(cls, name: str, table: Mapping[str, object], base_dir: Path) -> Suite:
         where = f"[tool.testlanes.suites.{name}]"
-        known = {"alembic", "sql", "callable", "key_files", "env", "leak_check", "services"}
+        known = {*RECIPE_KEYS, "env", "leak_check", "services"}
         unknown = sorted(set(table) - known)
         if unknown:
             raise ConfigError(f"{where}: unknown key(s) {unknown}; known: {sorted(known)}")
-        has_recipe = any(k in table for k in ("alembic", "sql", "callable"))
+        has_recipe = any(k in table for k in RECIPE_KEYS if k != "key_files")
         recipe = SchemaRecipe.from_table(name, table, base_dir) if has_recipe else None
         env = table.get("env", list(POSTGRES_NAMES))
         if not isinstance(env, list) or not env:
@@ -57,9 +70,12 @@ class Suite:
             raise ConfigError(
                 f"{where} env: the plugin cannot set {bad}; it sets {', '.join(POSTGRES_NAMES)}"
             )
-        leak_check = table.get("leak_check", True)
-        if not isinstance(leak_check, bool):
-            raise ConfigError(f"{where} leak_check must be true or false")
+        leak_check = table.get("leak_check", "fixtures")
+        if not (isinstance(leak_check, bool) or leak_check == "fixtures"):
+            raise ConfigError(
+                f'{where} leak_check must be true, false or "fixtures" (the default: only tests '
+                f"that use the plugin's database fixtures); it is {leak_check!r}"
+            )
         services = table.get("services", [])
         if not isinstance(services, list) or not all(isinstance(s, str) for s in services):
             raise ConfigError(f"{where} services must be a list of service names")
@@ -80,7 +96,7 @@ class AmbiguousSuite(ConfigError):
     needs a database (a unit lane process never does)."""
 
 
-# Used when no suite is configured: an empty database, every variable, leak checks on.
+# Used when no suite is configured: an empty database, every variable, the default leak check.
 DEFAULT_SUITE = Suite("default", None)
 
 

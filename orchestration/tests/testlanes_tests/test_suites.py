@@ -132,3 +132,58 @@ def test_without_configuration_the_default_suite_has_no_schema(tmp_path: Path) -
     suite = select_suite(load_suites(None), None, None)
     assert suite is DEFAULT_SUITE
     assert suite.recipe is None
+
+
+def test_an_alembic_ini_alone_is_a_recipe_keyed_by_the_ini_and_its_scripts(
+    tmp_path: Path,
+) -> None:
+    config = write_config(tmp_path, '[tool.testlanes.suites.shop]\nalembic_ini = "alembic.ini"\n')
+    (tmp_path / "alembic.ini").write_text("[alembic]\nscript_location = %(here)s/migrations\n")
+    (tmp_path / "migrations").mkdir()
+    (tmp_path / "migrations" / "env.py").write_text("# env\n")
+    recipe = load_suites(config)["shop"].recipe
+    assert recipe is not None
+    keyed_by = {path.name for path in recipe.source_paths()}
+    assert keyed_by == {"alembic.ini", "env.py"}
+
+
+def test_an_alembic_section_without_its_ini_is_refused(tmp_path: Path) -> None:
+    config = write_config(
+        tmp_path, '[tool.testlanes.suites.shop]\nalembic = "migrations"\nalembic_section = "x"\n'
+    )
+    with pytest.raises(ConfigError, match="alembic_section names a section of alembic_ini"):
+        load_suites(config)
+
+
+def test_an_alembic_ini_that_does_not_exist_is_refused_naming_the_directory(
+    tmp_path: Path,
+) -> None:
+    config = write_config(
+        tmp_path, '[tool.testlanes.suites.shop]\nalembic_ini = "db/alembic.ini"\n'
+    )
+    with pytest.raises(ConfigError, match=r"alembic_ini = 'db/alembic.ini': no such file in "):
+        load_suites(config)
+
+
+def test_an_alembic_ini_with_another_recipe_form_is_refused(tmp_path: Path) -> None:
+    config = write_config(
+        tmp_path, '[tool.testlanes.suites.shop]\nalembic_ini = "alembic.ini"\nsql = "a.sql"\n'
+    )
+    (tmp_path / "alembic.ini").write_text("[alembic]\n")
+    with pytest.raises(ConfigError, match=r"alembic_ini goes with alembic or alone, not \['sql'\]"):
+        load_suites(config)
+
+
+def test_by_default_only_tests_using_the_plugins_database_fixtures_are_leak_checked(
+    tmp_path: Path,
+) -> None:
+    config = write_config(tmp_path, "[tool.testlanes.suites.shop]\n")
+    assert load_suites(config)["shop"].leak_check == "fixtures"
+
+
+def test_a_leak_check_setting_other_than_true_false_or_fixtures_is_refused(
+    tmp_path: Path,
+) -> None:
+    config = write_config(tmp_path, '[tool.testlanes.suites.shop]\nleak_check = "sometimes"\n')
+    with pytest.raises(ConfigError, match=r'leak_check must be true, false or "fixtures"'):
+        load_suites(config)

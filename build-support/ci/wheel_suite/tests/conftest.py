@@ -1,15 +1,21 @@
-import psycopg
 import pytest
-from settings import DATABASE
+from sqlalchemy import delete
+from sqlalchemy.orm import Session
 
-# A module-level connection, made when conftest is imported.
-CONN = psycopg.connect(**DATABASE, autocommit=True)
+from shop.db import engine
+from shop.models import Customer, Order
 
 
 @pytest.fixture(scope="session", autouse=True)
-def seed():
-    CONN.execute("INSERT INTO customers (email) VALUES ('seed@example.com')")
-    yield
-    # Teardown as such suites do it: delete every row of every table.
-    CONN.execute("DELETE FROM orders")
-    CONN.execute("DELETE FROM customers")
+def db():
+    # One session for the whole run, held open (its transaction too, between commits), as the
+    # session fixtures of many suites do.
+    with Session(engine) as session:
+        session.add(Customer(email="seed@example.com"))
+        session.commit()
+        yield session
+        # Teardown as such suites do it: delete every row of every table.
+        session.rollback()
+        session.execute(delete(Order))
+        session.execute(delete(Customer))
+        session.commit()

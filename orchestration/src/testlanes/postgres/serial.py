@@ -3,14 +3,18 @@
 The lock lives with the resource: a session advisory lock on a dedicated connection to the
 server, so two machines (two CI runners, a laptop and CI) pointed at one server never overlap,
 and the server releases it the moment the holder's connection dies, however the holder died.
-Its connection's application_name names host, pid and command, so a waiter can say whom it waits
-for. The holder starts from a fresh schema: the suite's recipe applied to an emptied ``public``.
+A waiter says whom it waits for: the holder's connection carries host and pid in its
+application_name (PostgreSQL keeps 63 bytes of it) and the whole description (host, pid,
+directory, command) in the text of its last statement, which pg_stat_activity shows every
+session. The holder starts from a fresh schema: the suite's recipe applied to an emptied
+``public``.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import re
 import socket
 import sys
 import time
@@ -33,12 +37,31 @@ from testlanes.postgres.service import (
 from testlanes.suites import Suite
 
 _HOLDER_SQL = """
-SELECT a.pid, coalesce(nullif(a.application_name, ''), '(none)'),
+SELECT a.pid, coalesce(nullif(a.application_name, ''), '(none)'), coalesce(a.query, ''),
        coalesce(host(a.client_addr), 'local'), date_trunc('second', a.backend_start)
 FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
 WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 2
   AND l.classid = %s::bigint::oid AND l.objid = (hashtext(%s)::bigint & 4294967295)::oid
 """
+
+
+# The holder's last statement: a comment carrying its description, then a no-op.
+_DESCRIPTION = re.compile(r"\A/\* testlanes serial lock holder: (?P<who>.*) \*/ SELECT 1\Z", re.S)
+# PostgreSQL shows the first track_activity_query_size bytes (1024 by default) of a statement.
+_MAX_DESCRIPTION = 900
+
+
+def holder_description() -> str:
+    """Who this process is, host and pid first: what a waiter prints."""
+    command = " ".join(sys.argv)
+    return f"{socket.gethostname()} pid {os.getpid()} in {os.getcwd()}: {command}"
+
+
+def _announce_statement(description: str) -> str:
+    text = description.replace("*/", "* /")  # cannot end the comment early
+    if len(text.encode()) > _MAX_DESCRIPTION:
+        text = text.encode()[: _MAX_DESCRIPTION - 3].decode(errors="ignore") + "..."
+    return f"/* testlanes serial lock holder: {text} */ SELECT 1"
 
 
 class ServerLock:
@@ -65,7 +88,8 @@ class ServerLock:
 
     def acquire(self) -> psycopg.Connection:
         """Take the lock; the returned connection holds it (and may run admin statements)."""
-        me = f"testlanes serial {socket.gethostname()} pid {os.getpid()}: {' '.join(sys.argv)}"
+        # Short enough for PostgreSQL's 63 bytes whatever the host name: the pid always fits.
+        me = f"testlanes serial pid {os.getpid()} {socket.gethostname()}"
         conn = connect_or_explain(
             self.url,
             timeout=self.connect_timeout,
@@ -77,6 +101,8 @@ class ServerLock:
         row = conn.execute("SELECT pg_try_advisory_lock(%s, hashtext(%s))", args).fetchone()
         if not (row and row[0]):
             self._wait(conn)
+        # Last on this connection, so pg_stat_activity keeps showing it to waiters.
+        conn.execute(_announce_statement(holder_description()).encode())
         self._conn = conn
         return conn
 
@@ -84,8 +110,10 @@ class ServerLock:
         row = conn.execute(_HOLDER_SQL, (ADVISORY_CLASS, self.key)).fetchone()
         if row is None:
             return "held by a session that has just ended"
-        pid, app, addr, since = row
-        return f"held by server pid {pid} ({app!r}, from {addr}, connected since {since})"
+        pid, app, query, addr, since = row
+        described = _DESCRIPTION.match(query)
+        who = described["who"] if described else f"application_name {app!r}"
+        return f"held by {who} (server pid {pid}, from {addr}, connected since {since})"
 
     def _wait(self, conn: psycopg.Connection) -> None:
         start = time.monotonic()

@@ -20,19 +20,41 @@ from testlanes.suites import Suite
 # libpq reads it for every connection that names no application_name itself.
 APP_NAME_VAR = "PGAPPNAME"
 
-_ROW_COUNTS_SQL = """
-SELECT table_name::text,
-       (xpath('/row/c/text()',
-              query_to_xml(format('SELECT count(*) AS c FROM %I.%I', table_schema, table_name),
-                           false, true, '')))[1]::text::bigint
-FROM information_schema.tables
+_TABLES_SQL = """
+SELECT table_name::text FROM information_schema.tables
 WHERE table_schema = 'public' AND table_type = 'BASE TABLE' AND table_name <> 'alembic_version'
 ORDER BY table_name
+"""
+_ROW_COUNTS_SQL = """
+SELECT name, (xpath('/row/c/text()',
+                    query_to_xml(format('SELECT count(*) AS c FROM public.%%I', name),
+                                 false, true, '')))[1]::text::bigint
+FROM unnest(%s::text[]) AS name
+"""
+# Who holds locks on the application tables: for a message when we would have had to wait.
+_LOCK_HOLDERS_SQL = """
+SELECT a.pid, coalesce(nullif(a.application_name, ''), '(none)'), coalesce(a.state, '?'),
+       to_char(a.xact_start, 'HH24:MI:SS'),
+       left(regexp_replace(a.query, '[[:space:]]+', ' ', 'g'), 80),
+       string_agg(DISTINCT c.relname || ' ' || l.mode, ', ' ORDER BY c.relname || ' ' || l.mode)
+FROM pg_locks l
+JOIN pg_class c ON c.oid = l.relation
+JOIN pg_namespace n ON n.oid = c.relnamespace
+JOIN pg_stat_activity a ON a.pid = l.pid
+WHERE l.locktype = 'relation' AND l.granted AND n.nspname = 'public' AND c.relname = ANY(%s)
+  AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+  AND a.pid <> pg_backend_pid()
+GROUP BY 1, 2, 3, 4, 5
+ORDER BY 1
 """
 
 
 class ServiceUnavailable(Exception):
     """A declared service cannot be reached; the message names it and the address tried."""
+
+
+class TablesBusy(Exception):
+    """Another session holds a lock our statement needs; we did not wait. Names the holders."""
 
 
 def sqlalchemy_url(url: str | URL) -> URL:
@@ -223,14 +245,24 @@ class PostgresService:
             self._exit.callback(lambda: self._check_conn and self._check_conn.close())
         return self._check_conn
 
+    def table_names(self) -> list[str]:
+        """The application tables (``public``, without Alembic's version table)."""
+        return [name for (name,) in self._checker().execute(_TABLES_SQL)]
+
     def row_counts(self) -> dict[str, int]:
+        """Rows per application table. Never waits for a lock: TablesBusy if one is in the way
+        (a session of the suite's own holding ACCESS EXCLUSIVE, say)."""
         try:
-            rows = self._checker().execute(_ROW_COUNTS_SQL).fetchall()
+            return self._row_counts()
         except psycopg.OperationalError:
             # A test may have terminated our backend (e.g. dropping connections); retry once.
             self._check_conn = None
-            rows = self._checker().execute(_ROW_COUNTS_SQL).fetchall()
-        return {name: int(count) for name, count in rows}
+            return self._row_counts()
+
+    def _row_counts(self) -> dict[str, int]:
+        tables = self.table_names()
+        rows = self._nowait(tables, "ACCESS SHARE", sql.SQL(_ROW_COUNTS_SQL), (tables,))
+        return {str(name): int(count) for name, count in rows}
 
     def take_baseline(self) -> None:
         self.baseline = self.row_counts()
@@ -239,26 +271,52 @@ class PostgresService:
         """Make the current rows the baseline (after seeding a module-wide data set)."""
         self.take_baseline()
 
-    def leaked_rows(self) -> dict[str, int]:
-        """Tables holding more rows than at the start of the session, with their surplus."""
-        if not self.suite.leak_check:
-            return {}
-        now = self.row_counts()
-        return {
-            t: n - self.baseline.get(t, 0) for t, n in now.items() if n > self.baseline.get(t, 0)
-        }
-
     def truncate_tables(self, tables: list[str] | None = None) -> None:
-        """Empty the application tables (all, or those given) and restart their identities."""
-        tables = tables if tables is not None else list(self.row_counts())
+        """Empty the application tables (all, or those given) and restart their identities.
+
+        Never waits: a session holding any lock on them (an open transaction of the suite's own
+        that read them is enough) makes it raise TablesBusy naming that session.
+        """
+        tables = tables if tables is not None else self.table_names()
         if not tables:
             return
+        names = sql.SQL(", ").join(sql.Identifier(t) for t in tables)
+        self._nowait(
+            tables,
+            "ACCESS EXCLUSIVE",
+            sql.SQL("TRUNCATE {} RESTART IDENTITY CASCADE").format(names),
+        )
+
+    def _nowait(
+        self,
+        tables: list[str],
+        mode: str,
+        statement: sql.Composable,
+        params: tuple[object, ...] | None = None,
+    ) -> list[tuple[object, ...]]:
+        """Run ``statement`` in a transaction that first locks ``tables`` in ``mode``, NOWAIT."""
         conn = self._checker()
-        conn.execute("SET lock_timeout = '5s'")
-        conn.execute(
-            sql.SQL("TRUNCATE {} RESTART IDENTITY CASCADE").format(
-                sql.SQL(", ").join(sql.Identifier(t) for t in tables)
-            )
+        lock = sql.SQL("LOCK TABLE {} IN {} MODE NOWAIT").format(
+            sql.SQL(", ").join(sql.Identifier(t) for t in tables), sql.SQL(mode)
+        )
+        try:
+            with conn.transaction():
+                if tables:
+                    conn.execute(lock)
+                cursor = conn.execute(statement, params)
+                return cursor.fetchall() if cursor.description else []
+        except psycopg.errors.LockNotAvailable:
+            raise TablesBusy(self.describe_lock_holders(tables)) from None
+
+    def describe_lock_holders(self, tables: list[str]) -> str:
+        rows = self._checker().execute(_LOCK_HOLDERS_SQL, (tables,)).fetchall()
+        if not rows:
+            return "a session that has just released its locks held the tables"
+        return "; ".join(
+            f"pid {pid} (application_name {app!r}, {state}"
+            + (f", transaction open since {since}" if since else "")
+            + f", holding {locks}; last query: {query!r})"
+            for pid, app, state, since, query, locks in rows
         )
 
     # --- scratch databases --------------------------------------------------------------------

@@ -20,8 +20,9 @@ sql = "schema.sql"
 SUITE_NAME = "demo"
 
 
-def write_suite_config(root: Path) -> Path:
-    """Make ``root`` the rootdir of a suite named ``demo`` whose schema is SCHEMA_SQL."""
-    (root / "pyproject.toml").write_text(CONFIG)
+def write_suite_config(root: Path, *, suite_lines: str = "") -> Path:
+    """Make ``root`` the rootdir of a suite named ``demo`` whose schema is SCHEMA_SQL;
+    ``suite_lines`` go into its table (``leak_check = true``, say)."""
+    (root / "pyproject.toml").write_text(CONFIG + suite_lines)
     (root / "schema.sql").write_text(SCHEMA_SQL)
     return root

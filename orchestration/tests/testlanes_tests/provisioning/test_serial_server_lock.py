@@ -46,12 +46,14 @@ CHILD = textwrap.dedent(
 )
 
 
-def _child(url: str, mode: str, timeout: float, machine: Path) -> subprocess.Popen[str]:
+def _child(
+    url: str, mode: str, timeout: float, machine: Path, *extra_args: str
+) -> subprocess.Popen[str]:
     machine.mkdir(parents=True, exist_ok=True)
     # Its own temp and lock directory, as a second machine would have: no local file is shared.
     env = clean_env({"TMPDIR": str(machine), "TEST_LOCK_DIR": str(machine)})
     return subprocess.Popen(
-        [sys.executable, "-c", CHILD, url, mode, str(timeout)],
+        [sys.executable, "-c", CHILD, url, mode, str(timeout), *extra_args],
         env=env,
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
@@ -96,8 +98,36 @@ def test_a_waiter_names_the_holder_and_gives_up_after_its_timeout(
         lock.release()
 
     assert waiter.returncode != 0
-    assert f"testlanes serial {os.uname().nodename} pid {os.getpid()}" in out + err
-    assert "gave up after 1 s waiting for the postgres serial lock" in err
+    pytest.LineMatcher(err.splitlines()).fnmatch_lines(
+        [
+            "*gave up after 1 s waiting for the postgres serial lock (postgres://*), held by "
+            f"{os.uname().nodename} pid {os.getpid()} in {os.getcwd()}: *(server pid *)*"
+        ]
+    )
+
+
+def test_a_waiter_is_shown_the_holders_whole_command_however_long(
+    lock_url: str, tmp_path: Path
+) -> None:
+    # Far beyond the 63 bytes PostgreSQL keeps of an application_name.
+    long_argument = "--" + "holder-argument-" * 20
+    holder = _child(lock_url, "hold", 60, tmp_path / "holder", long_argument)
+    assert holder.stdout is not None
+    assert holder.stdout.readline().strip() == "HELD"
+    try:
+        waiter = _child(lock_url, "work", 1, tmp_path / "waiter")
+        out, _ = waiter.communicate(timeout=60)
+    finally:
+        holder.kill()
+        holder.communicate(timeout=30)
+
+    pytest.LineMatcher(out.splitlines()).fnmatch_lines(
+        [
+            f"[[]testlanes] pid {waiter.pid} waiting for the postgres serial lock (postgres://*), "
+            f"held by {os.uname().nodename} pid {holder.pid} in *: -c *{long_argument} "
+            "(server pid *, from *, connected since *)"
+        ]
+    )
 
 
 def test_killing_the_holder_lets_the_next_process_in_within_two_seconds(
