@@ -28,10 +28,12 @@ as_pg "$bindir/initdb" -D "$workdir/data" -U postgres -A trust --no-sync >/dev/n
 as_pg "$bindir/pg_ctl" -D "$workdir/data" -w -l "$workdir/server.log" \
   -o "-p $port -k $workdir -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200" start >/dev/null
 
-run_lane() { # run_lane MODE [ENV...]: the integration lane, forced to run, timed
+# The services' integration tests (backend/): the orchestration's own provisioning and fail-closed
+# tests start servers of their own in every mode, so running them three times proves nothing more.
+run_lane() { # run_lane MODE [ENV...]: the services' integration lane, forced to run, timed
   local mode="$1" start; shift
   start=$(date +%s.%N)
-  env "$@" ./pants test --tag=integration :: --test-force >"$workdir/$mode.log" 2>&1 \
+  env "$@" ./pants test --tag=integration backend:: --test-force >"$workdir/$mode.log" 2>&1 \
     || { tail -n 40 "$workdir/$mode.log"; echo "FAIL: the integration lane failed in $mode mode" >&2; exit 1; }
   printf '%-9s %6.1f s\n' "$mode" "$(echo "$(date +%s.%N) - $start" | bc)"
 }

@@ -24,7 +24,7 @@ import pytest
 if TYPE_CHECKING:
     from testlanes.lane_policy import LanePolicy
 
-# The JUnit testsuite property that carries the cause (testlanes.report reads it).
+# The JUnit testsuite property that carries the cause (testlanes_report reads it).
 NOT_PROVISIONED_PROPERTY = "not_provisioned"
 XDIST_WORKER_VAR = "PYTEST_XDIST_WORKER"
 

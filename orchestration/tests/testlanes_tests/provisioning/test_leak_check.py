@@ -9,8 +9,8 @@ import pytest
 from testlanes_tests.provisioning.demo_suite import write_suite_config
 
 from testlanes.registry import registry
-from testlanes.report.junit import read_report
-from testlanes.runner import PytestRun, clean_env, run_pytest
+from testlanes_report.junit import read_report
+from testlanes_testkit.runner import PytestRun, clean_env, run_pytest
 
 pytestmark = pytest.mark.services("postgres")
 
