@@ -34,20 +34,14 @@ class Setting:
         return "--" + self.key.replace("_", "-")
 
 
-def _server(service: str) -> Setting:
-    return Setting(
-        f"TEST_{service.upper()}_URL",
-        f"a shared {service} server for the tests (unset: embedded, or its tests skipped)",
-    )
-
-
-def _version(service: str) -> Setting:
-    return Setting(f"TEST_{service.upper()}_VERSION", f"the shared {service} server's version")
-
-
 SERVICES = ("postgres", "opensearch", "elasticsearch")
-SERVER = {service: _server(service) for service in SERVICES}
-VERSION = {service: _version(service) for service in SERVICES}
+SERVER = {
+    s: Setting(f"TEST_{s.upper()}_URL", f"a shared {s} server (unset: embedded, or tests skipped)")
+    for s in SERVICES
+}
+VERSION = {
+    s: Setting(f"TEST_{s.upper()}_VERSION", f"the shared {s} server's version") for s in SERVICES
+}
 ISOLATION = Setting("TEST_ISOLATION", "how processes share a server: serial (default) or slot")
 DECLARED = Setting("TEST_SERVICES", "services every test of this process needs (comma-separated)")
 SUITE = Setting("TEST_SUITE", "the suite ([tool.testlanes.suites.<name>]) of this process")

@@ -20,18 +20,45 @@ def suite(pytester: pytest.Pytester) -> pytest.Pytester:
     return pytester
 
 
-def test_an_unknown_suite_is_a_usage_error_naming_the_suites_configured(
-    suite: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("TEST_SUITE", "shipping")
+MISCONFIGURATIONS = {
+    "unknown-suite": (
+        {"TEST_SUITE": "shipping"},
+        (),
+        # (fnmatch reads [...] as a set of characters: ? stands for each bracket)
+        "ERROR: TEST_SUITE='shipping' but */pyproject.toml configures ?'shop'? under ?tool.*",
+    ),
+    "bad-isolation": (
+        {},
+        ("--testlanes-isolation=parallel",),
+        "ERROR: TEST_ISOLATION='parallel': expected 'serial' or 'slot'",
+    ),
+    "not-a-url": (
+        {"TEST_SERVICES": "postgres", "TEST_POSTGRES_URL": "db.internal:5432"},
+        (),
+        "ERROR: testlanes: cannot provision postgres: TEST_POSTGRES_URL='db.internal:5432' is not "
+        "a PostgreSQL URL; expected e.g. postgresql+psycopg://USER@HOST:PORT/DATABASE (declared "
+        "by TEST_SERVICES=postgres)*",
+    ),
+}
 
-    run = run_in_lane(suite, monkeypatch, None)
+
+@pytest.mark.parametrize(
+    ("env", "args", "said"), MISCONFIGURATIONS.values(), ids=MISCONFIGURATIONS.keys()
+)
+def test_a_misconfiguration_is_a_usage_error_saying_what_is_wrong(
+    suite: pytest.Pytester,
+    monkeypatch: pytest.MonkeyPatch,
+    env: dict[str, str],
+    args: tuple[str, ...],
+    said: str,
+) -> None:
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+
+    run = run_in_lane(suite, monkeypatch, None, *args)
 
     assert run.result.ret == pytest.ExitCode.USAGE_ERROR
-    run.result.stderr.fnmatch_lines(
-        # (fnmatch reads [...] as a set of characters: ? stands for each bracket)
-        ["ERROR: TEST_SUITE='shipping' but */pyproject.toml configures ?'shop'? under ?tool.*"]
-    )
+    run.result.stderr.fnmatch_lines([said])
 
 
 def test_a_variable_overriding_an_ini_key_wins_and_the_header_says_so(
@@ -59,35 +86,6 @@ def test_an_ini_key_configures_what_no_variable_sets(
 
     run.result.stdout.fnmatch_lines(
         ["testlanes: testlanes_isolation = slot (from ini testlanes_isolation)"]
-    )
-
-
-def test_a_bad_isolation_value_is_a_usage_error_naming_its_choices(
-    suite: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    run = run_in_lane(suite, monkeypatch, None, "--testlanes-isolation=parallel")
-
-    assert run.result.ret == pytest.ExitCode.USAGE_ERROR
-    run.result.stderr.fnmatch_lines(
-        ["ERROR: TEST_ISOLATION='parallel': expected 'serial' or 'slot'"]
-    )
-
-
-def test_a_shared_server_url_that_is_not_a_url_stops_the_process_saying_so(
-    suite: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("TEST_SERVICES", "postgres")
-    monkeypatch.setenv("TEST_POSTGRES_URL", "db.internal:5432")
-
-    run = run_in_lane(suite, monkeypatch, None)
-
-    assert run.result.ret == pytest.ExitCode.USAGE_ERROR
-    run.result.stderr.fnmatch_lines(
-        [
-            "ERROR: testlanes: cannot provision postgres: TEST_POSTGRES_URL='db.internal:5432' "
-            "is not a PostgreSQL URL; expected e.g. postgresql+psycopg://USER@HOST:PORT/DATABASE "
-            "(declared by TEST_SERVICES=postgres)*"
-        ]
     )
 
 
