@@ -16,7 +16,6 @@ from catalog.adapters.db.uow import sqlalchemy_uow_factory
 from catalog.adapters.search.postgres_fts import PostgresSearchIndex
 from catalog.domain.models import NewDocument
 from catalog.domain.search import SearchQuery, SortField, SortOrder
-from testlanes.registry import registry
 
 pytestmark = pytest.mark.services("postgres")
 
@@ -33,7 +32,7 @@ class Corpus:
 
 
 @pytest.fixture(scope="module")
-def corpus(module_committing_engine: Engine, request: pytest.FixtureRequest) -> Corpus:
+def corpus(module_committing_engine: Engine) -> Corpus:
     factory = sqlalchemy_uow_factory(module_committing_engine)
     ids: dict[str, int] = {}
     with factory() as uow:
@@ -61,7 +60,6 @@ def corpus(module_committing_engine: Engine, request: pytest.FixtureRequest) -> 
             document = NewDocument(title, body, tuple(tags), T0 + timedelta(days=n))
             ids[key] = uow.documents.add(collection=coll, document=document).id
         uow.commit()
-    registry(request.config).postgres().accept_current_rows()
     return Corpus(PostgresSearchIndex(module_committing_engine), ids, ws.id, other.id, guides.id)
 
 

@@ -146,10 +146,8 @@ def committing_engine(
 def module_committing_engine(request: pytest.FixtureRequest) -> Iterator[Engine]:
     """For a module-wide committed data set (e.g. a search corpus) that tests only read.
 
-    The seeding fixture calls ``registry(request.config).postgres().accept_current_rows()``
-    once it has committed,
-    so the leak check measures each test against the seeded state; the tables are emptied and
-    the baseline restored when the module ends.
+    The leak check counts rows around each test, after module fixtures are set up, so the seeded
+    rows are never blamed on a test; the tables are emptied when the module ends.
     """
     reg = _require(request, "postgres")
     service = reg.postgres()

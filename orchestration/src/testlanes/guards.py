@@ -17,9 +17,10 @@ from collections.abc import Callable, Iterator, Mapping
 from importlib.machinery import ModuleSpec
 from types import ModuleType
 from typing import Any, Protocol
-from urllib.parse import urlsplit
 
 import psycopg
+
+from testlanes.endpoints import endpoint
 
 
 class Watcher(Protocol):
@@ -192,8 +193,8 @@ def database_name(params: Mapping[str, Any]) -> str:
 
 
 def url_address(url: str) -> tuple[str, str]:
-    parts = urlsplit(url)
-    return parts.hostname or "localhost", str(parts.port or 5432)
+    where = endpoint(url)
+    return where.host, str(where.port)
 
 
 def same_address(a: tuple[str, str], b: tuple[str, str]) -> bool:

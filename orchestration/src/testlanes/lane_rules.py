@@ -28,14 +28,14 @@ import socket
 import warnings
 from collections.abc import Generator, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
 import pytest
 import pytest_socket
 from pytest_socket import SocketBlockedError
 
 from testlanes import guards
-from testlanes.config import URL_VARS
+from testlanes.config import URL_VARS, ConfigError
+from testlanes.endpoints import endpoint
 from testlanes.exports import INDEX_PREFIX_NAME, POSTGRES_NAMES, SEARCH_URL_NAMES
 from testlanes.lane_policy import LanePolicy
 from testlanes.markers import declared_services
@@ -217,11 +217,12 @@ class LaneRules:
         for name, url in urls.items():
             if name == "postgres":
                 continue
-            parts = urlsplit(url)
-            if not parts.hostname:
-                continue
-            port = parts.port or (443 if parts.scheme == "https" else 80)
-            host = "127.0.0.1" if guards.loopback(parts.hostname) else parts.hostname
+            try:
+                where = endpoint(url)
+            except ConfigError:
+                continue  # provisioning says so; nothing can connect to it either
+            port = where.port
+            host = "127.0.0.1" if guards.loopback(where.host) else where.host
             addresses[(host, port)] = name
             if guards.is_ip(host):
                 continue

@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 from filelock import FileLock, Timeout
 
 from embedded_postgres.host import pid_alive
+from testlanes.endpoints import endpoint
 
 # Re-announce the wait this often, so a long wait shows progress and a changed holder.
 _ANNOUNCE_EVERY = 30.0
@@ -32,11 +33,9 @@ class ServiceLockTimeout(Exception):
 
 def service_identity(service: str, url: str) -> str:
     """What two URLs must share to mean the same server resource: no password, no driver."""
-    parts = urlsplit(url)
-    host = (parts.hostname or "localhost").lower()
-    port = parts.port or {"postgres": 5432, "opensearch": 9200, "elasticsearch": 9200}[service]
-    path = parts.path.rstrip("/") if service == "postgres" else ""
-    return f"{service}://{host}:{port}{path}"
+    where = endpoint(url)
+    path = urlsplit(url).path.rstrip("/") if service == "postgres" else ""
+    return f"{service}://{where.host.lower()}:{where.port}{path}"
 
 
 def lock_path_for(lock_dir: Path, service: str, url: str) -> Path:

@@ -8,7 +8,6 @@ import contextlib
 import os
 import sys
 from collections.abc import Iterable
-from urllib.parse import urlsplit
 
 import psycopg
 import pytest
@@ -17,6 +16,7 @@ from sqlalchemy import Engine, create_engine
 from embedded_postgres import EmbeddedPostgresError
 from testlanes import guards
 from testlanes.config import ISOLATION_VAR, SERVICES_VAR, URL_VARS, ConfigError, TestSettings
+from testlanes.endpoints import endpoint
 from testlanes.exports import POSTGRES_NAMES, placeholder_exports
 from testlanes.locks import ServiceLockTimeout
 from testlanes.modes import Mode, decide
@@ -179,13 +179,12 @@ class Registry:
         found: dict[str, tuple[str, int, str]] = {}
         for name, service in self._services.items():
             if isinstance(service, PostgresService):
-                url = service.sa_url
+                where = endpoint(service.url)
                 source = URL_VARS[name] if service.mode != "embedded" else "embedded server"
-                found[name] = (url.host or "localhost", int(url.port or 5432), source)
+                found[name] = (where.host, where.port, source)
             else:
-                parts = urlsplit(service.url)
-                port = parts.port or (443 if parts.scheme == "https" else 80)
-                found[name] = (parts.hostname or "localhost", port, URL_VARS[name])
+                where = endpoint(service.url)
+                found[name] = (where.host, where.port, URL_VARS[name])
         return found
 
     def is_down(self, name: str) -> bool:

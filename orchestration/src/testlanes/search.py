@@ -35,30 +35,47 @@ class SearchServiceUnavailable(Exception):
 
 
 class SearchService:
-    def __init__(self, name: str, url: str, index_prefix: str) -> None:
+    """A shared search server for this process: its client, and what the mode holds (the
+    serial lock) in ``cleanup``; slot mode deletes the process's indices when it closes."""
+
+    def __init__(
+        self,
+        name: str,
+        url: str,
+        index_prefix: str,
+        *,
+        version: str,
+        client: httpx.Client,
+        cleanup: contextlib.ExitStack,
+        delete_on_close: bool,
+    ) -> None:
         self.name = name
         self.url = url
         self.index_prefix = index_prefix
-        self.version = ""
-        self._exit = contextlib.ExitStack()
+        self.version = version
+        self._client = client
+        self._exit = cleanup
+        self._delete_on_close = delete_on_close
 
     def env_exports(self) -> dict[str, str]:
         return {SEARCH_URL_NAMES[self.name]: self.url, INDEX_PREFIX_NAME: self.index_prefix}
 
-    def delete_indices(self, client: httpx.Client) -> list[str]:
+    def delete_indices(self) -> list[str]:
         """Delete this process's indices by name (ES 8 refuses wildcard deletes by default)."""
-        resp = client.get(
+        resp = self._client.get(
             f"/_cat/indices/{self.index_prefix}*",
             params={"format": "json", "h": "index", "expand_wildcards": "all"},
         )
         resp.raise_for_status()
         names = [row["index"] for row in resp.json()]
         for index in names:
-            client.delete(f"/{index}").raise_for_status()
+            self._client.delete(f"/{index}").raise_for_status()
         return names
 
     def close(self) -> None:
-        self._exit.close()
+        with self._exit:  # the client and the lock go last, whatever the delete does
+            if self._delete_on_close:
+                self.delete_indices()
 
 
 def _httpx(name: str) -> ModuleType:
@@ -90,32 +107,44 @@ def provision_search(
         )
     slot = settings.isolation == "slot"
     prefix = f"{INDEX_PREFIX}{settings.slot_suffix()}_" if slot else INDEX_PREFIX
-    service = SearchService(name, url, prefix)
     httpx = _httpx(name)
-    client = service._exit.enter_context(_client(name, url, settings.connect_timeout))
+    with contextlib.ExitStack() as cleanup:
+        client = cleanup.enter_context(_client(name, url, settings.connect_timeout))
+        try:
+            info = client.get("/").raise_for_status().json()
+        except httpx.HTTPError as exc:
+            raise SearchServiceUnavailable(
+                f"{name} is unreachable at {url} (from {URL_VARS[name]}) within "
+                f"{settings.connect_timeout:.0f} s: {exc}"
+            ) from None
+        version = str(info.get("version", {}).get("number", ""))
+        if not version_matches(expected, version):
+            raise ConfigError(
+                f"{VERSION_VARS[name]}={expected!r} but {url} reports {version!r}: update the "
+                f"variable so cached test results from the old server are not reused"
+            )
+        if not slot:
+            lock = ServiceLock(
+                name,
+                url,
+                lock_dir=settings.lock_dir,
+                timeout=settings.lock_timeout,
+                announce=announce,
+            )
+            lock.acquire()
+            cleanup.callback(lock.release)
+        service = SearchService(
+            name,
+            url,
+            prefix,
+            version=version,
+            client=client,
+            cleanup=cleanup.pop_all(),
+            delete_on_close=slot,
+        )
     try:
-        info = client.get("/").raise_for_status().json()
-    except httpx.HTTPError as exc:
+        service.delete_indices()  # a killed run's, or the last holder's of the serial lock
+    except BaseException:
         service.close()
-        raise SearchServiceUnavailable(
-            f"{name} is unreachable at {url} (from {URL_VARS[name]}) within "
-            f"{settings.connect_timeout:.0f} s: {exc}"
-        ) from None
-    service.version = str(info.get("version", {}).get("number", ""))
-    if not version_matches(expected, service.version):
-        service.close()
-        raise ConfigError(
-            f"{VERSION_VARS[name]}={expected!r} but {url} reports {service.version!r}: update the "
-            f"variable so cached test results from the old server are not reused"
-        )
-    if slot:
-        service.delete_indices(client)
-        service._exit.callback(service.delete_indices, client)
-    else:
-        lock = ServiceLock(
-            name, url, lock_dir=settings.lock_dir, timeout=settings.lock_timeout, announce=announce
-        )
-        lock.acquire()
-        service._exit.callback(lock.release)
-        service.delete_indices(client)
+        raise
     return service

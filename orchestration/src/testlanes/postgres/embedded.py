@@ -78,19 +78,12 @@ def provision_embedded(
     template = template_cluster(suite, settings, announce)
     pg = EmbeddedPostgres(template=template)
     pg.start()
-    service = PostgresService(
-        "embedded",
-        make_url(pg.url),
-        suite,
-        connect_timeout=settings.connect_timeout,
-        owns_server=True,
-        socket_dir=str(pg.socket_dir),
-    )
-    service._exit.callback(pg.stop)
+    cleanup = contextlib.ExitStack()
+    cleanup.callback(pg.stop)
     counter = itertools.count(1)
 
     @contextlib.contextmanager
-    def empty_db() -> Iterator[str]:
+    def empty_db(service: PostgresService) -> Iterator[str]:
         name = f"{SLOT_PREFIX}scratch_{next(counter)}"
         with pg.connect("postgres") as conn:
             conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
@@ -100,6 +93,15 @@ def provision_embedded(
             with pg.connect("postgres") as conn:
                 terminate_and_drop(conn, name)
 
-    service._empty_db = empty_db
+    service = PostgresService(
+        "embedded",
+        make_url(pg.url),
+        suite,
+        connect_timeout=settings.connect_timeout,
+        cleanup=cleanup,
+        empty_database=empty_db,
+        owns_server=True,
+        socket_dir=str(pg.socket_dir),
+    )
     service.take_baseline()
     return service

@@ -171,17 +171,11 @@ def provision_serial(
         announce=announce,
     )
     lock.acquire()
-    service = PostgresService("serial", url, suite, connect_timeout=settings.connect_timeout)
-    service._exit.callback(lock.release)
-    try:
-        _fresh_schema(service)
-        service.take_baseline()
-    except BaseException:
-        service.close()
-        raise
+    cleanup = contextlib.ExitStack()
+    cleanup.callback(lock.release)
 
     @contextlib.contextmanager
-    def empty_db() -> Iterator[str]:
+    def empty_db(service: PostgresService) -> Iterator[str]:
         # No CREATEDB needed: the database is ours while we hold the lock; restore it after.
         with service.connect() as conn:
             reset_schema(conn)
@@ -190,7 +184,20 @@ def provision_serial(
         finally:
             _fresh_schema(service)
 
-    service._empty_db = empty_db
+    service = PostgresService(
+        "serial",
+        url,
+        suite,
+        connect_timeout=settings.connect_timeout,
+        cleanup=cleanup,
+        empty_database=empty_db,
+    )
+    try:
+        _fresh_schema(service)
+        service.take_baseline()
+    except BaseException:
+        service.close()
+        raise
     return service
 
 

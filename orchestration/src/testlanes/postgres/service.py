@@ -141,6 +141,10 @@ def check_server_version(conn: psycopg.Connection, settings: TestSettings) -> st
     return actual
 
 
+# How a mode makes a scratch database for a service: a context manager giving its URL.
+ScratchFactory = Callable[["PostgresService"], contextlib.AbstractContextManager[str]]
+
+
 class PostgresService:
     """The database this test process uses, whatever the mode."""
 
@@ -151,8 +155,11 @@ class PostgresService:
         suite: Suite,
         *,
         connect_timeout: float,
+        cleanup: contextlib.ExitStack,
+        empty_database: ScratchFactory,
         owns_server: bool = False,
         socket_dir: str | None = None,
+        app_name: str | None = None,
     ) -> None:
         self.mode = mode
         # Embedded: the whole server is this process's; shared modes: only its own databases.
@@ -162,12 +169,13 @@ class PostgresService:
         self.suite = suite
         self.sa_url = url
         self.connect_timeout = connect_timeout
-        self._exit = contextlib.ExitStack()
-        self._empty_db: Callable[[], contextlib.AbstractContextManager[str]] | None = None
+        # What the mode holds for this process (a cluster, a lock, claims): released by close().
+        self._exit = cleanup
+        self._empty_database = empty_database
         self._check_conn: psycopg.Connection | None = None
         self.baseline: dict[str, int] = {}
         # Set in slot mode: the application_name every session of this process carries.
-        self.app_name: str | None = None
+        self.app_name = app_name
 
     # --- connection details -------------------------------------------------------------------
 
@@ -267,10 +275,6 @@ class PostgresService:
     def take_baseline(self) -> None:
         self.baseline = self.row_counts()
 
-    def accept_current_rows(self) -> None:
-        """Make the current rows the baseline (after seeding a module-wide data set)."""
-        self.take_baseline()
-
     def truncate_tables(self, tables: list[str] | None = None) -> None:
         """Empty the application tables (all, or those given) and restart their identities.
 
@@ -324,8 +328,7 @@ class PostgresService:
     @contextlib.contextmanager
     def empty_database(self) -> Iterator[str]:
         """URL of a database with no schema at all (for running migrations from scratch)."""
-        assert self._empty_db is not None
-        with self._empty_db() as url:
+        with self._empty_database(self) as url:
             yield url
 
     def close(self) -> None:

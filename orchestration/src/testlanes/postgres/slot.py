@@ -33,6 +33,7 @@ from testlanes.postgres.claims import (
 from testlanes.postgres.service import (
     APP_NAME_VAR,
     PostgresService,
+    ScratchFactory,
     ServiceUnavailable,
     check_server_version,
     connect_or_explain,
@@ -142,15 +143,18 @@ def provision_slot(
         # Tags every later session of this process and its children (libpq reads it at connect
         # time), so the owner of another slot can tell our sessions from its own.
         os.environ[APP_NAME_VAR] = f"testlanes {name}"[:63]
+        cleanup = contextlib.ExitStack()
+        cleanup.callback(admin.close)  # runs last: releases the claims
+        cleanup.callback(janitor.drop)
         service = PostgresService(
             "slot",
             server_url.set(database=name),
             suite,
             connect_timeout=settings.connect_timeout,
+            cleanup=cleanup,
+            empty_database=_scratch_databases(admin, server_url, name),
+            app_name=os.environ[APP_NAME_VAR],
         )
-        service.app_name = os.environ[APP_NAME_VAR]
-        service._exit.callback(admin.close)  # runs last: releases the claims
-        service._exit.callback(janitor.drop)
         service.take_baseline()
     except BaseException:
         if service is not None:
@@ -158,10 +162,15 @@ def provision_slot(
         else:
             admin.close()
         raise
+    return service
+
+
+def _scratch_databases(admin: psycopg.Connection, server_url: URL, name: str) -> ScratchFactory:
+    """Scratch databases next to slot ``name``, claimed so no other process's sweep drops them."""
     counter = itertools.count(1)
 
     @contextlib.contextmanager
-    def empty_db() -> Iterator[str]:
+    def empty_db(service: PostgresService) -> Iterator[str]:
         scratch = f"{name}{SCRATCH_SEP}{next(counter)}"
         if not claim(admin, scratch):
             raise ServiceUnavailable(f"cannot claim scratch database {scratch}")
@@ -172,5 +181,4 @@ def provision_slot(
             terminate_and_drop(admin, scratch)
             unclaim(admin, scratch)
 
-    service._empty_db = empty_db
-    return service
+    return empty_db
