@@ -25,14 +25,10 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
-from testlanes.config import ConfigError
+from testlanes.errors import AlembicRecipeFailed
 
 _TAIL_LINES = 15
 _HIDDEN = "***"
-
-
-class AlembicRecipeFailed(ConfigError):
-    """``alembic upgrade head`` failed; the message says how to reproduce it."""
 
 
 @dataclass(frozen=True)

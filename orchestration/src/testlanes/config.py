@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Literal
 
 from testlanes import options
+from testlanes.errors import ConfigError
 
 SERVICES = options.SERVICES
 Service = Literal["postgres", "opensearch", "elasticsearch"]
@@ -31,10 +32,6 @@ CACHE_DIR_VAR = options.CACHE_DIR.var
 CONNECT_TIMEOUT_VAR = options.CONNECT_TIMEOUT.var
 SERVICES_VAR = options.DECLARED.var
 SUITE_VAR = options.SUITE.var
-
-
-class ConfigError(Exception):
-    """The test environment variables are inconsistent; the message says how to fix them."""
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from testlanes.config import ConfigError
+from testlanes.errors import ConfigError
 
 # A URL without a port means the scheme's: what the driver or HTTP client itself connects to.
 DEFAULT_PORTS = {"postgresql": 5432, "postgres": 5432, "http": 80, "https": 443}

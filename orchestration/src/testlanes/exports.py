@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from sqlalchemy.engine import URL
 
-from testlanes.config import ConfigError
+from testlanes.errors import ConfigError
 
 POSTGRES_NAMES: tuple[str, ...] = (
     "DATABASE_URL",

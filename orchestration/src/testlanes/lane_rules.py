@@ -34,8 +34,9 @@ import pytest_socket
 from pytest_socket import SocketBlockedError
 
 from testlanes import guards
-from testlanes.config import URL_VARS, ConfigError
+from testlanes.config import URL_VARS
 from testlanes.endpoints import endpoint
+from testlanes.errors import ConfigError, LaneRuleError, as_excinfo
 from testlanes.exports import INDEX_PREFIX_NAME, POSTGRES_NAMES, SEARCH_URL_NAMES
 from testlanes.lane_policy import LanePolicy
 from testlanes.markers import declared_services
@@ -68,10 +69,6 @@ _SEARCH_ENV = (INDEX_PREFIX_NAME,)  # shared by both search services
 # The rules of a process outside every lane (no TEST_LANE): only tests that declare a service
 # opt in, and for them only the service and isolation rules apply.
 OUTSIDE_LANES = LanePolicy("outside-lanes", "services")
-
-
-class LaneRuleError(RuntimeError):
-    """A test broke its lane's rule; the message names the rule, the lane and the fix."""
 
 
 def rule_message(lane: str, rule: str, detail: str = "") -> str:
@@ -342,6 +339,9 @@ class LaneRules:
             del report.wasxfail  # type: ignore[attr-defined]
         caught = "" if original else "\n(the test caught the error, but the rule was broken)"
         report.longrepr = "\n".join(messages) + caught + (f"\n\n{original}" if original else "")
+        # The retry plugin decides by the test's exception: a swallowed rule is never retried.
+        cause = call.excinfo.value if call.excinfo else None
+        call.excinfo = as_excinfo(LaneRuleError(messages[0]), cause)
         return report
 
 

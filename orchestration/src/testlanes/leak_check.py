@@ -13,7 +13,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from testlanes.postgres.service import PostgresService, TablesBusy
+from testlanes.errors import TablesBusy
+from testlanes.postgres.service import PostgresService
 
 # The plugin's fixtures that reach this process's database: tests using them are checked by
 # default. A test using only the suite's own connections is left to the suite's own cleanup.

@@ -22,13 +22,10 @@ from filelock import FileLock, Timeout
 
 from embedded_postgres.host import pid_alive
 from testlanes.endpoints import endpoint
+from testlanes.errors import ServiceLockTimeout
 
 # Re-announce the wait this often, so a long wait shows progress and a changed holder.
 _ANNOUNCE_EVERY = 30.0
-
-
-class ServiceLockTimeout(Exception):
-    """Waiting for a service's serial lock took longer than the configured timeout."""
 
 
 def service_identity(service: str, url: str) -> str:

@@ -20,15 +20,12 @@ from typing import Any
 
 import pytest
 
+from testlanes.errors import ServiceDown, as_excinfo
 from testlanes.markers import declared_services
 
 OUTAGE_PREFIX = "service down: "
 OUTAGE_PROPERTY = "outage"
 _PROBE_TIMEOUT = 1.0
-
-
-class ServiceDown(Exception):
-    """Stands for the error of the test that met an outage, so no retry policy retries it."""
 
 
 @dataclass
@@ -82,7 +79,7 @@ class OutageTracker:
             if outage is not None:
                 outage.not_run.append(item.nodeid)
                 item.user_properties.append((OUTAGE_PROPERTY, name))
-                pytest.fail(outage.message(), pytrace=False)
+                raise ServiceDown(outage.message())
 
     # trylast: innermost, so the retry plugin's own wrapper sees the outage, not the raw error.
     @pytest.hookimpl(wrapper=True, trylast=True)
@@ -98,7 +95,8 @@ class OutageTracker:
                 outage = self.mark_down(name, f"{host}:{port}", source, item.nodeid)
                 item.user_properties.append((OUTAGE_PROPERTY, name))
                 report.longrepr = f"{outage.message()}\n\n{report.longreprtext}"
-                call.excinfo = _as_outage(outage, call.excinfo)
+                cause = call.excinfo.value if call.excinfo else None
+                call.excinfo = as_excinfo(ServiceDown(outage.message()), cause)
         return report
 
     @pytest.hookimpl(tryfirst=True)
@@ -111,16 +109,6 @@ class OutageTracker:
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
         for outage in self.down.values():
             terminalreporter.write_sep("=", f"OUTAGE: {outage.summary()}", red=True, bold=True)
-
-
-def _as_outage(
-    outage: Outage, original: pytest.ExceptionInfo[BaseException] | None
-) -> pytest.ExceptionInfo[BaseException]:
-    """The outage as the test's error (raised, so it has the traceback pytest requires)."""
-    try:
-        raise ServiceDown(outage.message()) from (original.value if original else None)
-    except ServiceDown:
-        return pytest.ExceptionInfo.from_current()
 
 
 def _junit_reporters(config: pytest.Config) -> list[Any]:

@@ -42,10 +42,11 @@ def _policy(config: pytest.Config) -> LanePolicy | None:
 
 
 def _settings_or_usage_error(config: pytest.Config) -> TestSettings:
-    from testlanes.config import ConfigError, TestSettings
+    from testlanes.config import TestSettings
+    from testlanes.errors import AmbiguousSuite, ConfigError
     from testlanes.options import resolve
     from testlanes.registry import Registry, install
-    from testlanes.suites import AmbiguousSuite, load_suites, select_suite
+    from testlanes.suites import load_suites, select_suite
 
     try:
         settings = TestSettings.from_env(resolve(config).values)
@@ -68,7 +69,7 @@ def pytest_load_initial_conftests(early_config: pytest.Config) -> None:
     declares and export the suite's variables, so suites that read settings at import time see
     them; or end the session here (fail closed, startup.py)."""
     from testlanes import startup
-    from testlanes.config import ConfigError
+    from testlanes.errors import ConfigError
     from testlanes.registry import registry
 
     _settings_or_usage_error(early_config)

@@ -31,7 +31,7 @@ from typing import Literal
 import psycopg
 
 from testlanes.alembic_recipe import AlembicRun
-from testlanes.config import ConfigError
+from testlanes.errors import ConfigError
 
 # Bump when the way templates are built changes, so old caches are not reused.
 _TEMPLATE_FORMAT = "3"

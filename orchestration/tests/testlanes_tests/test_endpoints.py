@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from testlanes.config import ConfigError
 from testlanes.endpoints import Endpoint, endpoint
+from testlanes.errors import ConfigError
 from testlanes.locks import service_identity
 
 

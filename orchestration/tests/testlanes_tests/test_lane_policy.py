@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from testlanes.config import ConfigError
+from testlanes.errors import ConfigError
 from testlanes.lane_policy import LanePolicy, lane_env
 
 

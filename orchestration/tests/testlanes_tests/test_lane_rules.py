@@ -8,13 +8,9 @@ from collections.abc import Callable
 
 import pytest
 
+from testlanes.errors import LaneRuleError
 from testlanes.lane_policy import LanePolicy
-from testlanes.lane_rules import (
-    LaneRuleError,
-    LaneRules,
-    rule_message,
-    service_message,
-)
+from testlanes.lane_rules import LaneRules, rule_message, service_message
 from testlanes_testkit.inner_runs import CONTRACT, INTEGRATION, UNIT, InnerRun, run_in_lane
 
 pytest_plugins = ["pytester"]

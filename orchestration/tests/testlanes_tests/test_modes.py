@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from testlanes.config import ConfigError, TestSettings
+from testlanes.config import TestSettings
+from testlanes.errors import ConfigError
 from testlanes.modes import Mode, decide
 
 SHARED = {"TEST_POSTGRES_URL": "postgresql+psycopg://t@db:5432/app", "TEST_POSTGRES_VERSION": "15"}

@@ -128,3 +128,43 @@ def test_a_timed_out_test_is_not_retried(
     run = run_in_lane(pytester, monkeypatch, INTEGRATION)
     run.result.assert_outcomes(failed=1, passed=1)
     assert "RERUN" not in run.output
+
+
+NEVER_RETRIED = """
+import contextlib
+import pytest
+import psycopg
+from testlanes.errors import RowsLeftBehind
+
+
+def test_swallows_a_lane_rule():
+    with contextlib.suppress(Exception):  # code that turns every error into "down"
+        psycopg.connect("host=127.0.0.1 port=1 dbname=elsewhere connect_timeout=1")
+
+
+def test_left_rows_behind():
+    raise RowsLeftBehind("test_left_rows_behind left rows behind (items: 1)")
+
+
+def test_uses_postgres_without_declaring_it(database_url):
+    pass
+"""
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "test_swallows_a_lane_rule",
+        "test_left_rows_behind",
+        "test_uses_postgres_without_declaring_it",
+    ],
+)
+def test_a_failure_of_a_never_retried_type_is_not_retried_however_it_is_worded(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, name: str
+) -> None:
+    pytester.makepyfile(test_never=NEVER_RETRIED)
+
+    run = run_in_lane(pytester, monkeypatch, INTEGRATION, "-k", name)
+
+    assert outcomes(run).get("rerun", 0) == 0, run.output
+    assert run.results()[name].outcome == "failed"

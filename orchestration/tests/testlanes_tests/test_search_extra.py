@@ -6,7 +6,8 @@ import sys
 
 import pytest
 
-from testlanes.config import ConfigError, TestSettings
+from testlanes.config import TestSettings
+from testlanes.errors import ConfigError
 from testlanes.search import provision_search
 
 

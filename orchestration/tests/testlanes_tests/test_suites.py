@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from testlanes.config import ConfigError
+from testlanes.errors import ConfigError
 from testlanes.exports import POSTGRES_NAMES
 from testlanes.suites import DEFAULT_SUITE, load_suites, select_suite
 

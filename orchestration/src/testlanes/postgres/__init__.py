@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from testlanes.config import TestSettings
+from testlanes.errors import ServiceUnavailable
 from testlanes.modes import Mode, decide
 from testlanes.postgres.embedded import provision_embedded
 from testlanes.postgres.serial import provision_serial
-from testlanes.postgres.service import PostgresService, ServiceUnavailable
+from testlanes.postgres.service import PostgresService
 from testlanes.postgres.slot import provision_slot
 from testlanes.suites import Suite
 

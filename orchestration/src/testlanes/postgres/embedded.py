@@ -20,8 +20,9 @@ from sqlalchemy.engine import make_url
 
 from embedded_postgres import EmbeddedPostgres, find_bindir, server_version
 from testlanes.config import TestSettings
+from testlanes.errors import ServiceUnavailable
 from testlanes.postgres.claims import SLOT_PREFIX, terminate_and_drop
-from testlanes.postgres.service import PostgresService, ServiceUnavailable, render
+from testlanes.postgres.service import PostgresService, render
 from testlanes.suites import Suite
 
 # Bump when the layout of template clusters changes (e.g. the database the schema lives in).

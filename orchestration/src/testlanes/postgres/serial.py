@@ -25,7 +25,7 @@ from psycopg import sql
 from sqlalchemy.engine import URL
 
 from testlanes.config import URL_VARS, TestSettings
-from testlanes.locks import ServiceLockTimeout
+from testlanes.errors import ServiceLockTimeout
 from testlanes.postgres.claims import ADVISORY_CLASS, MAINTENANCE_DB
 from testlanes.postgres.service import (
     PostgresService,

@@ -12,7 +12,8 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
 from testlanes import guards
-from testlanes.config import URL_VARS, VERSION_VARS, ConfigError, TestSettings, version_matches
+from testlanes.config import URL_VARS, VERSION_VARS, TestSettings, version_matches
+from testlanes.errors import ConfigError, ServiceUnavailable, TablesBusy
 from testlanes.exports import postgres_exports
 from testlanes.postgres.claims import SCRATCH_SEP
 from testlanes.suites import Suite
@@ -47,14 +48,6 @@ WHERE l.locktype = 'relation' AND l.granted AND n.nspname = 'public' AND c.relna
 GROUP BY 1, 2, 3, 4, 5
 ORDER BY 1
 """
-
-
-class ServiceUnavailable(Exception):
-    """A declared service cannot be reached; the message names it and the address tried."""
-
-
-class TablesBusy(Exception):
-    """Another session holds a lock our statement needs; we did not wait. Names the holders."""
 
 
 def sqlalchemy_url(url: str | URL) -> URL:

@@ -18,7 +18,8 @@ from psycopg import sql
 from pytest_postgresql.janitor import DatabaseJanitor
 from sqlalchemy.engine import URL
 
-from testlanes.config import URL_VARS, ConfigError, TestSettings
+from testlanes.config import URL_VARS, TestSettings
+from testlanes.errors import ConfigError, ServiceUnavailable
 from testlanes.postgres.claims import (
     ADVISORY_CLASS,
     MAINTENANCE_DB,
@@ -34,7 +35,6 @@ from testlanes.postgres.service import (
     APP_NAME_VAR,
     PostgresService,
     ScratchFactory,
-    ServiceUnavailable,
     check_server_version,
     connect_or_explain,
     render,

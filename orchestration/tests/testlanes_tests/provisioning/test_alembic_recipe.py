@@ -8,7 +8,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from testlanes.alembic_recipe import AlembicRecipeFailed
+from testlanes.errors import AlembicRecipeFailed
 from testlanes.recipes import SchemaRecipe
 
 pytestmark = pytest.mark.services("postgres")

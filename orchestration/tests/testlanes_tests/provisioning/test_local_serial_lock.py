@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from testlanes.locks import ServiceLock, ServiceLockTimeout, lock_path_for
+from testlanes.errors import ServiceLockTimeout
+from testlanes.locks import ServiceLock, lock_path_for
 from testlanes_testkit.runner import clean_env
 
 URL = "postgresql+psycopg://tester:secret@db.example:5432/catalog"

@@ -14,7 +14,8 @@ from typing import ClassVar
 import pytest
 
 from testlanes.config import TestSettings
-from testlanes.locks import ServiceLock, ServiceLockTimeout
+from testlanes.errors import ServiceLockTimeout
+from testlanes.locks import ServiceLock
 from testlanes.search import provision_search
 
 # A stand-in server of this test's own: nothing testlanes provisioned for the process.

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy.engine import make_url
 
-from testlanes.locks import ServiceLockTimeout
+from testlanes.errors import ServiceLockTimeout
 from testlanes.postgres import PostgresService
 from testlanes.postgres.serial import ServerLock
 from testlanes_testkit.runner import clean_env
