@@ -51,7 +51,7 @@ make_env() {  # make_env NAME PYTHON PIN...
   # pip's warnings about this host's index configuration are kept out of the proof's output.
   "${pip[@]}" "$@" 2> "$work/$name.pip.log" || { cat "$work/$name.pip.log" >&2; exit 1; }
   "$work/$name/bin/pip" freeze | sort > "$work/$name.before"
-  "${pip[@]}" "$wheel[alembic]" 2>> "$work/$name.pip.log" || { cat "$work/$name.pip.log" >&2; exit 1; }
+  "${pip[@]}" "$wheel[alembic,slot]" 2>> "$work/$name.pip.log" || { cat "$work/$name.pip.log" >&2; exit 1; }
   "$work/$name/bin/pip" freeze | sort > "$work/$name.after"
   local changed added
   changed="$(comm -23 "$work/$name.before" "$work/$name.after")"

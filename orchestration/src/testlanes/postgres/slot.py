@@ -12,11 +12,14 @@ import itertools
 import math
 import os
 from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
 
 import psycopg
 from psycopg import sql
-from pytest_postgresql.janitor import DatabaseJanitor
 from sqlalchemy.engine import URL
+
+if TYPE_CHECKING:
+    from pytest_postgresql.janitor import DatabaseJanitor
 
 from testlanes.config import URL_VARS, TestSettings
 from testlanes.errors import ConfigError, ServiceUnavailable
@@ -98,9 +101,22 @@ def _ensure_template_database(
         unclaim(admin, name)
 
 
+def _janitor_class() -> type[DatabaseJanitor]:
+    """pytest-postgresql's janitor, the wheel's `slot` extra: only slot mode needs it."""
+    try:
+        from pytest_postgresql.janitor import DatabaseJanitor
+    except ImportError:
+        raise ConfigError(
+            "TEST_ISOLATION=slot needs pytest-postgresql: install testlanes[slot] "
+            "(pip install 'testlanes[slot]')"
+        ) from None
+    return DatabaseJanitor
+
+
 def provision_slot(
     suite: Suite, settings: TestSettings, announce: Callable[[str], None]
 ) -> PostgresService:
+    janitor_class = _janitor_class()  # before touching the server
     server_url = sqlalchemy_url(settings.urls["postgres"])
     admin = connect_or_explain(
         server_url,
@@ -123,7 +139,7 @@ def provision_slot(
             announce(f"[testlanes] dropped leftover test databases: {', '.join(dropped)}")
         terminate_and_drop(admin, name)  # ours by claim; left by a killed run with our slot
         try:
-            janitor = DatabaseJanitor(
+            janitor = janitor_class(
                 user=server_url.username or "postgres",
                 password=server_url.password,
                 host=server_url.host or "localhost",

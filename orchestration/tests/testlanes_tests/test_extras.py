@@ -1,4 +1,5 @@
-"""httpx is the wheel's `search` extra: only a declared search service needs it."""
+"""The wheel's extras: a feature whose extra is not installed says which one to install,
+before it touches any server."""
 
 from __future__ import annotations
 
@@ -8,7 +9,9 @@ import pytest
 
 from testlanes.config import TestSettings
 from testlanes.errors import ConfigError
+from testlanes.postgres.slot import provision_slot
 from testlanes.search import provision_search
+from testlanes.suites import DEFAULT_SUITE
 
 
 def test_a_search_service_without_httpx_says_which_extra_to_install(
@@ -28,3 +31,19 @@ def test_a_search_service_without_httpx_says_which_extra_to_install(
             "testlanes[search] (pip install 'testlanes[search]')"
         ]
     )
+
+
+def test_slot_mode_without_pytest_postgresql_says_which_extra_to_install(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setitem(sys.modules, "pytest_postgresql.janitor", None)
+    settings = TestSettings.from_env(
+        {
+            "TEST_POSTGRES_URL": "postgresql+psycopg://app@db.invalid/x",
+            "TEST_POSTGRES_VERSION": "15",
+            "TEST_ISOLATION": "slot",
+        }
+    )
+
+    with pytest.raises(ConfigError, match=r"install testlanes\[slot\]"):
+        provision_slot(DEFAULT_SUITE, settings, announce=lambda _: None)
