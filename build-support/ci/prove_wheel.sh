@@ -7,8 +7,8 @@
 # suite that knows nothing of us: settings read at import, Alembic with its own alembic.ini and
 # an env.py that calls fileConfig, a session fixture holding its session open, wipe-all
 # teardown) with PLAIN pytest, two processes at once, in slot mode and in serial mode, repeated,
-# then in slot mode with `pytest -n 2` (xdist workers, a database each). Every run must pass, and
-# no slot database may be left behind.
+# then with `pytest -n 2` in slot and embedded mode (xdist workers, a database or a cluster
+# each). Every run must pass, and no slot database may be left behind.
 #
 #   WHEEL_PROOF_REPS=N        repetitions per environment and mode (default 5: 10 per mode in all)
 #   WHEEL_PROOF_XDIST_REPS=N  repetitions of the `-n 2` runs per environment (default 1)
@@ -91,20 +91,21 @@ echo "throwaway server: $url (serial mode uses its database shop)"
 
 expected_tests="$(grep -c '^def test_' tests/test_orders.py)"
 expected_tests=$((expected_tests + 9))  # one test is parametrized over 10 values
-run() {  # run ENV MODE PROCESS REP; MODE: slot, serial or slot-xdist
+run() {  # run ENV MODE PROCESS REP; MODE: slot, serial, slot-xdist or embedded-xdist
   local log="$work/$1.$2.$4.p$3.log"
   local -a vars=(TEST_POSTGRES_VERSION=15 TEST_SERVICES=postgres) args=(-q -s)
   case "$2" in
     slot) vars+=(TEST_POSTGRES_URL="$url" TEST_ISOLATION=slot TEST_SLOT="$3") ;;
     serial) vars+=(TEST_POSTGRES_URL="$serial_url") ;;
     slot-xdist) vars+=(TEST_POSTGRES_URL="$url" TEST_ISOLATION=slot TEST_SLOT="$3") args=(-q -n 2) ;;
+    embedded-xdist) args=(-q -n 2) ;;  # no shared server: a cluster per worker
   esac
   env "${vars[@]}" "$work/$1/bin/pytest" "${args[@]}" tests > "$log" 2>&1 || true
   # Passed: every test, nothing else, in the database the mode gives it (xdist workers' output
   # is not shown, so there only the count).
   local want_db='DATABASE=tl_slot_shop_'
   [[ "$2" == serial ]] && want_db='DATABASE=shop$'
-  [[ "$2" == slot-xdist ]] && want_db="^$expected_tests passed in "
+  [[ "$2" == *-xdist ]] && want_db="^$expected_tests passed in "
   if grep -Eq "^$expected_tests passed in " "$log" && grep -Eq "$want_db" "$log"; then
     echo ok > "$log.verdict"
   else
@@ -113,10 +114,10 @@ run() {  # run ENV MODE PROCESS REP; MODE: slot, serial or slot-xdist
 }
 status=0
 for env_name in "${envs[@]}"; do
-  for mode in slot serial slot-xdist; do
+  for mode in slot serial slot-xdist embedded-xdist; do
     mode_started=$SECONDS
     mode_reps="$reps"
-    [[ "$mode" == slot-xdist ]] && mode_reps="$xdist_reps"
+    [[ "$mode" == *-xdist ]] && mode_reps="$xdist_reps"
     for rep in $(seq "$mode_reps"); do
       run "$env_name" "$mode" 1 "$rep" & p1=$!
       run "$env_name" "$mode" 2 "$rep" & p2=$!
