@@ -7,11 +7,13 @@
 # suite that knows nothing of us: settings read at import, Alembic with its own alembic.ini and
 # an env.py that calls fileConfig, a session fixture holding its session open, wipe-all
 # teardown) with PLAIN pytest, two processes at once, in slot mode and in serial mode, repeated,
-# then with `pytest -n 2` in slot and embedded mode (xdist workers, a database or a cluster
-# each). Every run must pass, and no slot database may be left behind.
+# then in slot mode configured by ini keys alone, and with `pytest -n 2` in slot and embedded
+# mode (xdist workers, a database or a cluster each). Every run must pass, and no slot database
+# may be left behind.
 #
 #   WHEEL_PROOF_REPS=N        repetitions per environment and mode (default 5: 10 per mode in all)
-#   WHEEL_PROOF_XDIST_REPS=N  repetitions of the `-n 2` runs per environment (default 1)
+#   WHEEL_PROOF_XDIST_REPS=N  repetitions of the `-n 2` and ini-configured runs per environment
+#                             (default 1)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 
@@ -91,7 +93,7 @@ echo "throwaway server: $url (serial mode uses its database shop)"
 
 expected_tests="$(grep -c '^def test_' tests/test_orders.py)"
 expected_tests=$((expected_tests + 9))  # one test is parametrized over 10 values
-run() {  # run ENV MODE PROCESS REP; MODE: slot, serial, slot-xdist or embedded-xdist
+run() {  # run ENV MODE PROCESS REP; MODE: slot, serial, slot-ini, slot-xdist or embedded-xdist
   local log="$work/$1.$2.$4.p$3.log"
   local -a vars=(TEST_POSTGRES_VERSION=15 TEST_SERVICES=postgres) args=(-q -s)
   case "$2" in
@@ -99,6 +101,9 @@ run() {  # run ENV MODE PROCESS REP; MODE: slot, serial, slot-xdist or embedded-
     serial) vars+=(TEST_POSTGRES_URL="$serial_url") ;;
     slot-xdist) vars+=(TEST_POSTGRES_URL="$url" TEST_ISOLATION=slot TEST_SLOT="$3") args=(-q -n 2) ;;
     embedded-xdist) args=(-q -n 2) ;;  # no shared server: a cluster per worker
+    # Slot mode configured by ini keys alone (-o is what a [tool.pytest.ini_options] line does).
+    slot-ini) vars=() args=(-q -s -o "testlanes_postgres_url=$url" -o testlanes_postgres_version=15
+                           -o testlanes_isolation=slot -o testlanes_services=postgres -o "testlanes_slot=$3") ;;
   esac
   env "${vars[@]}" "$work/$1/bin/pytest" "${args[@]}" tests > "$log" 2>&1 || true
   # Passed: every test, nothing else, in the database the mode gives it (xdist workers' output
@@ -114,10 +119,10 @@ run() {  # run ENV MODE PROCESS REP; MODE: slot, serial, slot-xdist or embedded-
 }
 status=0
 for env_name in "${envs[@]}"; do
-  for mode in slot serial slot-xdist embedded-xdist; do
+  for mode in slot serial slot-ini slot-xdist embedded-xdist; do
     mode_started=$SECONDS
     mode_reps="$reps"
-    [[ "$mode" == *-xdist ]] && mode_reps="$xdist_reps"
+    [[ "$mode" == *-xdist || "$mode" == slot-ini ]] && mode_reps="$xdist_reps"
     for rep in $(seq "$mode_reps"); do
       run "$env_name" "$mode" 1 "$rep" & p1=$!
       run "$env_name" "$mode" 2 "$rep" & p2=$!
