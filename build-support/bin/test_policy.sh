@@ -22,10 +22,11 @@ while (($#)); do
 done
 set -- "${rest[@]+"${rest[@]}"}"
 
-goals_only=1 has_test_goal=0 full_suite=0
+goals_only=1 has_test_goal=0 full_suite=0 ignores=0
 for arg in "$@"; do
   case "$arg" in
     --changed-since*) goals_only=0 ;;
+    -[!-]*[/:]*) goals_only=0 ignores=1 ;; # an ignore spec (-dir::): the run is a subset
     -*) ;;
     test) has_test_goal=1 ;;
     ::) goals_only=0 full_suite=1 ;;
@@ -37,6 +38,7 @@ if ((${#tags[@]})) && ((goals_only)); then
   set -- "$@" ::
   full_suite=1
 fi
+((ignores)) && full_suite=0
 # The coverage gate (pants.ci.toml) judges the whole suite. A lane or a subset never fails it.
 if ((has_test_goal)) && { ((${#tags[@]})) || ((!full_suite)); } && [[ -z "${PANTS_COVERAGE_PY_FAIL_UNDER:-}" ]]; then
   export PANTS_COVERAGE_PY_FAIL_UNDER=0

@@ -58,6 +58,7 @@ expect_args "--tag=unit test :: gate=0" test --tag=unit
 expect_args "--tag=contract test backend:: gate=0" test --tag contract backend::
 expect_args "test :: gate=on" test ::
 expect_args "test backend/tests/unit:: gate=0" test backend/tests/unit::
+expect_args "test :: -backend/tests/unit:: gate=0" test :: -backend/tests/unit::
 expect_args "--changed-since=HEAD test gate=0" --changed-since=HEAD test
 expect_args "--tag=-integration lint :: gate=on" lint --tag=-integration
 mv "$stub_venv/bin/python.real" "$stub_venv/bin/python"
