@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Proves the sharded coverage gate (the workflow's test-shard + coverage-combine jobs) judges the
-# same coverage as the single invocation on the same commit: runs the README's single command in
-# CI mode, then the suite as N shards (default 2) keeping raw coverage data, combines the shards
+# same coverage as the single invocation on the same commit: runs the suite in one CI-mode
+# invocation, then as N shards (default 2) keeping raw coverage data, combines the shards
 # with combine_coverage.sh, and compares statement and branch counts and the percentage.
 #
 # One test file per process here (PANTS_TEST_BATCH_SIZE=1): shards batch their files differently
