@@ -16,7 +16,7 @@ from harness import CACHE, REPO, Timed, fresh, must, progress, repeat
 from pants_runs import PantsRun, Stores, pants_test
 from results import SCALE_HEADLINE, Results
 from scenarios import filled_remote_cache, one_change, remote, replay, startup_profile
-from workspaces import LANES, Workspace, stop_pantsd, xdist_python
+from workspaces import LANES, Workspace, group_by_env, stop_pantsd, xdist_python
 
 from lane_guard.lanes_toml import load_lanes
 from testlanes_report.junit import find_reports, read_reports
@@ -28,13 +28,14 @@ def scaling(args: argparse.Namespace, work: Path, results: Results, export_pytho
         raise SystemExit("no test profile: the real-suite B0 (or --profile-from) must come first")
     lanes = load_lanes(REPO / "lanes.toml")
     defaults = {lane: gen.lane_defaults(lanes.lane(lane)) for lane in LANES}
+    envs = {lane: gen.lane_env(lanes.lane(lane)) for lane in LANES}
     real_toml = (REPO / "pants.toml").read_text()
     xdist = xdist_python(export_python, work / "logs-scale" / "xdist-install.log")
     # Named caches (pex and pip downloads) persist across the scaling runs: the growth with the
     # suite is the point here; the real suite's P-cold measures a truly empty cache.
     named = CACHE / "named-caches"
     for n in args.sizes:
-        scale_point(args, work, results, export_python, n, xdist, defaults, real_toml, named)
+        scale_point(args, work, results, export_python, n, xdist, defaults, envs, real_toml, named)
 
 
 def scale_point(
@@ -45,6 +46,7 @@ def scale_point(
     n: int,
     xdist: Path,
     defaults: Mapping[str, str],
+    envs: Mapping[str, tuple[str, ...]],
     real_toml: str,
     named: Path,
 ) -> None:
@@ -60,12 +62,17 @@ def scale_point(
         name=f"synthetic-{n}",
         root=root,
         test_root="tests",
-        pythonpath="src:tests",
+        pythonpath=f"src:tests:{gen.PLUGIN_ROOT}",
         cov_source="src",
-        change_file=gen.CHANGE_FILE,
+        # A leaf: the one-change scenario edits what a few tests import.
+        change_file=gen.module_path(gen.Layout.for_files(n).leaf_of_test(0)),
         real=False,
         lanes={lane: [f.path for f in plan if f.lane == lane] for lane in LANES},
         all_tests=frozenset(f.path for f in plan),
+        # Plain pytest runs what the BUILD defaults group: one process per lane environment.
+        groups=group_by_env({f.path: envs[f.lane] for f in plan}),
+        pg_cache=work / f"pg-template-cache-{n}",
+        lock_dir=work / f"locks-{n}",
     )
     point = report.ScalePoint(files=n)
     point.lower_bound = benchstats.lower_bound([f.seconds for f in plan], cores)
