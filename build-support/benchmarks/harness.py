@@ -129,16 +129,30 @@ def fresh(path: Path | None) -> Path | None:
     return path
 
 
-def repeat(label: str, reps: int, fn: Callable[[int], Timed]) -> tuple[benchstats.Summary, int]:
-    seconds, failed = [], 0
-    for rep in range(1, reps + 1):
-        progress(f"{label}: repetition {rep}/{reps}")
-        result = fn(rep)
-        seconds.append(result.seconds)
-        failed += not result.ok
+def schedule(names: Sequence[str], reps: int) -> list[tuple[int, str]]:
+    """The order of an interleaved run: every scenario once per repetition, in turn (A, B, A, B):
+    a machine that slows down mid-run shifts every scenario alike, not the one running then."""
+    return [(rep, name) for rep in range(1, reps + 1) for name in names]
+
+
+def interleave(
+    scenarios: Mapping[str, Callable[[int], Timed]], reps: int
+) -> dict[str, tuple[benchstats.Summary, int]]:
+    """Run the scenarios interleaved; per scenario its summary and how many runs failed."""
+    seconds: dict[str, list[float]] = {name: [] for name in scenarios}
+    failed = dict.fromkeys(scenarios, 0)
+    for rep, name in schedule(list(scenarios), reps):
+        progress(f"{name}: repetition {rep}/{reps}")
+        result = scenarios[name](rep)
+        seconds[name].append(result.seconds)
+        failed[name] += not result.ok
         status = "ok" if result.ok else f"FAILED (exit {result.rc}, log {result.log})"
-        progress(f"{label}: repetition {rep}/{reps}: {result.seconds:.1f} s {status}")
-    return benchstats.summarize(seconds), failed
+        progress(f"{name}: repetition {rep}/{reps}: {result.seconds:.1f} s {status}")
+    return {name: (benchstats.summarize(seconds[name]), failed[name]) for name in scenarios}
+
+
+def repeat(label: str, reps: int, fn: Callable[[int], Timed]) -> tuple[benchstats.Summary, int]:
+    return interleave({label: fn}, reps)[label]
 
 
 def machine_info(export_python: Path | None, checkout: Path | None) -> dict[str, str]:

@@ -38,6 +38,7 @@ def table(replays: Sequence[Replay], b0: float) -> str:
             str(len(r.dependents)),
             f"{r.precision:.2f}",
             str(len(r.missed)) if r.missed else "",
+            _changed_since(r, b0),
         ]
         for r in sorted(replays, key=lambda r: r.seconds)
     ]
@@ -51,8 +52,31 @@ def table(replays: Sequence[Replay], b0: float) -> str:
         "Dependents",
         "Precision",
         "Dependents from cache (wrong)",
+        "--changed-since, no remote cache: s (x B0)",
     ]
     return report.markdown_table(header, rows)
+
+
+def _changed_since(r: Replay, b0: float) -> str:
+    if r.changed_since is None:
+        return ""
+    failed = "" if r.changed_since_ok else " (failed)"
+    return f"{r.changed_since:.1f} ({r.changed_since / b0:.3f}){failed}"
+
+
+def changed_since_summary(replays: Sequence[Replay], b0: float) -> str:
+    """The same changes without the remote cache: its median, and what the cache buys over it."""
+    runs = [r for r in replays if r.changed_since is not None]
+    if not runs:
+        return ""
+    median = benchstats.summarize([r.changed_since or 0.0 for r in runs]).median
+    remote = benchstats.summarize([r.seconds for r in runs]).median
+    return (
+        f" The same changes run as `pants test` with `--changed-since=HEAD~1 "
+        f"--changed-dependents=transitive` and no remote cache (fresh clone, named caches "
+        f"restored, empty local store, coverage gate off): median {median:.1f} s = "
+        f"{median / b0:.3f} x B0, against {remote:.1f} s with the remote cache."
+    )
 
 
 def section(replays: Sequence[Replay], b0: float) -> str:
@@ -62,7 +86,8 @@ def section(replays: Sequence[Replay], b0: float) -> str:
         f"a pull request (remote cache warm from main, read-only; named caches restored; empty "
         f"local store; no daemon). Median {dist.median:.3f} x B0, 90th percentile "
         f"{dist.p90:.3f} x B0, worst {dist.worst:.3f} x B0 (`{dist.worst_file}`); precision "
-        f"over all replays {dist.precision:.2f} (dependent files rerun / files rerun).\n\n"
+        f"over all replays {dist.precision:.2f} (dependent files rerun / files rerun)."
+        f"{changed_since_summary(replays, b0)}\n\n"
         f"![replay]({CHART})\n\n{table(replays, b0)}"
     )
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import bench_report as report
@@ -12,7 +12,7 @@ import benchstats
 import workspace_gen as gen
 from baselines import run_b0, run_b1
 from ci_rows import ColdCi, ci_baselines, lever_section
-from harness import CACHE, REPO, Timed, fresh, must, progress, repeat
+from harness import CACHE, REPO, Timed, fresh, interleave, must, progress, repeat
 from pants_runs import PantsRun, Stores, pants_test
 from results import SCALE_HEADLINE, Results
 from scenarios import filled_remote_cache, one_change, remote, replay, startup_profile
@@ -26,6 +26,9 @@ def scaling(args: argparse.Namespace, work: Path, results: Results, export_pytho
     """B0, B1, P-cold and P-warm on generated workspaces of each size."""
     if not results.profile:
         raise SystemExit("no test profile: the real-suite B0 (or --profile-from) must come first")
+    if args.user_scale and not args.sizes:
+        args.sizes = [gen.files_for(results.profile, args.user_seconds)]
+        progress(f"user scale: {args.sizes[0]} files for about {args.user_seconds:.0f} s of tests")
     lanes = load_lanes(REPO / "lanes.toml")
     defaults = {lane: gen.lane_defaults(lanes.lane(lane)) for lane in LANES}
     envs = {lane: gen.lane_env(lanes.lane(lane)) for lane in LANES}
@@ -77,14 +80,6 @@ def scale_point(
     point = report.ScalePoint(files=n)
     point.lower_bound = benchstats.lower_bound([f.seconds for f in plan], cores)
     point.test_seconds = sum(f.seconds for f in plan)
-    point.seconds["B0"], _ = repeat(
-        f"scale {n}: B0", args.scale_reps, lambda r: run_b0(ws, export_python, logs, r)
-    )
-    point.seconds["B1"], _ = repeat(
-        f"scale {n}: B1",
-        args.scale_reps,
-        lambda r: run_b1(ws, xdist, logs, r, workers=cores).total,
-    )
     stores = Stores(work / f"store-{n}", named)
     cold_runs: list[PantsRun] = []
 
@@ -94,7 +89,16 @@ def scale_point(
         cold_runs.append(run)
         return run.timed
 
-    point.seconds["P-cold"], _ = repeat(f"scale {n}: P-cold", args.scale_reps, cold)
+    done = interleave(
+        {
+            f"scale {n}: B0": lambda r: run_b0(ws, export_python, logs, r),
+            f"scale {n}: B1": lambda r: run_b1(ws, xdist, logs, r, workers=cores).total,
+            f"scale {n}: P-cold": cold,
+        },
+        args.scale_reps,
+    )
+    for name in ("B0", "B1", "P-cold"):
+        point.seconds[name] = done[f"scale {n}: {name}"][0]
     last = cold_runs[-1]
     point.processes = len(last.processes)
     point.overhead_per_process = benchstats.overhead_per_process(
@@ -112,8 +116,8 @@ def scale_point(
         args.scale_reps,
         lambda r: pants_test(ws, stores, logs / f"p-warm-{r}.log", pantsd=True).timed,
     )
-    if args.quick:
-        quick_scenarios(args, ws, stores, work, logs, results, export_python, point)
+    if args.quick or args.user_scale:
+        headline_scenarios(args, ws, stores, work, logs, results, export_python, point, plan)
     stop_pantsd(root)
     fresh(stores.store)
     results.scale.append(point)
@@ -122,7 +126,7 @@ def scale_point(
 QUICK_NOMINAL_S = 0.05
 
 
-def quick_scenarios(
+def headline_scenarios(
     args: argparse.Namespace,
     ws: Workspace,
     stores: Stores,
@@ -131,22 +135,36 @@ def quick_scenarios(
     results: Results,
     export_python: Path,
     point: report.ScalePoint,
+    plan: Sequence[gen.SyntheticFile],
 ) -> None:
-    """Quick mode has no real suite: its headline is this workspace, and every other scenario
-    runs here once, on the smallest scale, so its code path stays exercised."""
+    """The headline rows on a generated workspace: at the user's scale the measurement, in quick
+    mode (no real suite, smallest scale, one repetition) so every code path stays exercised.
+    B0-ci, B1-ci and P-ci run interleaved; the replay changes args.replay_count files drawn
+    uniformly from the workspace's source and test files (quick mode: the one-change file)."""
     b0 = results.baseline = point.seconds["B0"].median
     for name in SCALE_HEADLINE:
         results.add(name, f"synthetic workspace, {point.files} files", point.seconds[name])
     one_change(ws, stores, logs, args.reps, results, b0)
     cores = os.cpu_count() or 1
-    _, b1ci = ci_baselines(ws, export_python, work, logs, args.reps, cores, results)
     cold_ci = ColdCi(ws, work, stores.named, logs, args.reps)
-    p_ci = cold_ci.row(results, b1ci)
+    cold_ci.ensure_warm()
+    p_ci_runs: list[PantsRun] = []
+    done = ci_baselines(
+        ws, export_python, work, logs, args.reps, cores, results,
+        also={"P-ci": cold_ci.runner("P-ci", p_ci_runs)},
+    )
+    p_ci = cold_ci.row(results, done["B1-ci"][0], measured=(*done["P-ci"], p_ci_runs))
     levers = cold_ci.levers(p_ci, args.levers)
+    if args.user_scale:
+        candidates = [f.path for f in plan] + [
+            gen.module_path(m) for m in range(gen.Layout.for_files(len(plan)).modules)
+        ]
+        files = gen.sample_changes(candidates, args.replay_count, seed=len(plan))
+    else:
+        files = [ws.change_file]
     with filled_remote_cache(ws, work, logs, stores.named) as server:
         remote(ws, work, logs, args.reps, results, b0, server, named=stores.named)
-        # One replay keeps the code path exercised; the real suite's replay is the measurement.
-        replay(ws, work, logs, results, b0, server, stores.named, [ws.change_file])
+        replay(ws, work, logs, results, b0, server, stores.named, files)
     results.sections.append(lever_section(p_ci, levers, results.replays, args.reps))
 
 
