@@ -29,3 +29,11 @@ def test_interleave_summarizes_each_scenario_from_its_own_runs(monkeypatch) -> N
     assert calls == ["a1", "b1", "a2", "b2", "a3", "b3"]
     assert (done["a"][0].runs, done["a"][1]) == ((1.0, 2.0, 3.0), 0)
     assert (done["b"][0].median, done["b"][1]) == (20.0, 3)
+
+
+def test_children_cache_bytecode_as_on_a_ci_runner(monkeypatch) -> None:
+    monkeypatch.setenv("PYTHONDONTWRITEBYTECODE", "1")
+    monkeypatch.setenv("PANTS_CONFIG_FILES", "pants.ci.toml")
+    env = harness.clean_env(EXTRA="x")
+    assert "PYTHONDONTWRITEBYTECODE" not in env and "PANTS_CONFIG_FILES" not in env
+    assert env["EXTRA"] == "x"

@@ -197,9 +197,18 @@ def measure(args: argparse.Namespace, work: Path, results: Results) -> dict[str,
                 lambda: real_suite(args, work, results, export_python, checkout_a, lanes),
             )
         elif args.user_scale:
+            # The lane mix is the point: reports of one lane's run (`--tag=integration`) would
+            # make a workspace of that lane alone.
             results.profile = profile_from_reports(args.profile_from, lanes)
-            if not results.profile:
-                raise SystemExit(f"--user-scale: no JUnit reports in {args.profile_from}")
+            missing = {lane for lane, files in lanes.items() if files} - {
+                f.lane for f in results.profile
+            }
+            if missing:
+                raise SystemExit(
+                    f"--user-scale: the JUnit reports in {args.profile_from} have no "
+                    f"{sorted(missing)} tests: run `PANTS_CONFIG_FILES=pants.ci.toml ./pants "
+                    f"test ::` first"
+                )
         else:
             results.profile = quick_profile(lanes)
         if not args.no_scale:
