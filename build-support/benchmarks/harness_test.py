@@ -35,5 +35,6 @@ def test_children_cache_bytecode_as_on_a_ci_runner(monkeypatch) -> None:
     monkeypatch.setenv("PYTHONDONTWRITEBYTECODE", "1")
     monkeypatch.setenv("PANTS_CONFIG_FILES", "pants.ci.toml")
     env = harness.clean_env(EXTRA="x")
-    assert "PYTHONDONTWRITEBYTECODE" not in env and "PANTS_CONFIG_FILES" not in env
+    assert "PYTHONDONTWRITEBYTECODE" not in env
+    assert "PANTS_CONFIG_FILES" not in env
     assert env["EXTRA"] == "x"

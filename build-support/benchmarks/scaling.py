@@ -150,7 +150,13 @@ def headline_scenarios(
     cold_ci.ensure_warm()
     p_ci_runs: list[PantsRun] = []
     done = ci_baselines(
-        ws, export_python, work, logs, args.reps, cores, results,
+        ws,
+        export_python,
+        work,
+        logs,
+        args.reps,
+        cores,
+        results,
         also={"P-ci": cold_ci.runner("P-ci", p_ci_runs)},
     )
     p_ci = cold_ci.row(results, done["B1-ci"][0], measured=(*done["P-ci"], p_ci_runs))

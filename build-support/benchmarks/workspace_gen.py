@@ -393,11 +393,11 @@ def _test_source(f: SyntheticFile) -> str:
             # A row in, the work, the row read back: real round trips to the process's database.
             tests.append(
                 f"\n\ndef test_{i:03d}(conn) -> None:\n"
-                f"    conn.execute(\"INSERT INTO events (file, test) VALUES (%s, %s)\", "
+                f'    conn.execute("INSERT INTO events (file, test) VALUES (%s, %s)", '
                 f"(__name__, {i}))\n"
                 f"    assert {module}.work({d!r}, {CPU_SHARE[f.lane]!r}) >= 1\n"
-                f"    row = conn.execute(\"SELECT count(*) FROM events WHERE file = %s AND "
-                f"test = %s\", (__name__, {i})).fetchone()\n"
+                f'    row = conn.execute("SELECT count(*) FROM events WHERE file = %s AND '
+                f'test = %s", (__name__, {i})).fetchone()\n'
                 f"    assert row[0] >= 1\n"
             )
         else:

@@ -109,9 +109,11 @@ def test_only_hubs_import_nothing_and_imports_point_one_layer_up() -> None:
         if m in hubs:
             assert imports == ()
         elif m in middles:
-            assert len(imports) == 2 and all(i in hubs for i in imports)
+            assert len(imports) == 2
+            assert all(i in hubs for i in imports)
         else:
-            assert len(imports) == 1 and imports[0] in middles
+            assert len(imports) == 1
+            assert imports[0] in middles
 
 
 def test_fan_in_a_hub_reaches_many_more_tests_than_a_leaf() -> None:
@@ -139,7 +141,8 @@ def test_files_for_sizes_the_plan_to_the_asked_test_time() -> None:
 def test_changes_are_drawn_without_replacement_and_reproducibly() -> None:
     files = [f"f{i}.py" for i in range(40)]
     drawn = gen.sample_changes(files, 12, seed=3)
-    assert len(set(drawn)) == 12 and set(drawn) <= set(files)
+    assert len(set(drawn)) == 12
+    assert set(drawn) <= set(files)
     assert drawn == gen.sample_changes(reversed(files), 12, seed=3)  # order of input is moot
     assert drawn != gen.sample_changes(files, 12, seed=4)
 
