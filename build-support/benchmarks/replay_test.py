@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 from replay import Distribution, Replay, edit_line, precision_with
-from replay_report import closing, section, verdict
+from replay_report import USER_SCALE, closing, section, verdict
 
 
 def replay(file: str, seconds: float, rerun: set[str], dependents: set[str]) -> Replay:
@@ -91,3 +91,11 @@ def test_the_section_sets_changed_since_without_the_remote_cache_beside_the_repl
 
 def test_without_the_column_the_section_says_nothing_of_it() -> None:
     assert "changed-since=HEAD~1" not in section(REPLAYS, 100.0)
+
+
+def test_the_users_scale_judges_the_same_replays_by_its_stricter_limits() -> None:
+    dist = Distribution.of(REPLAYS, b0=100.0)  # median 0.25, p90 0.4, precision 0.75
+    assert verdict(dist).text.startswith("median met")
+    strict = verdict(dist, USER_SCALE).text
+    assert "median missed by 0.100" in strict
+    assert "p90 missed by 0.050" in strict

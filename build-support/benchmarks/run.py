@@ -3,7 +3,7 @@
 
     python3 build-support/benchmarks/run.py            # full: real suite + 50/200/800 files
     python3 build-support/benchmarks/run.py --quick    # a few minutes: every code path, once
-    python3 build-support/benchmarks/run.py --user-scale --out docs/user-scale
+    python3 build-support/benchmarks/run.py --user-scale   # to docs/user-scale/
                                     # the user's scale: B0 about 4-6 min, medians of 3 (< 75 min)
 
 Runs everything in throwaway checkouts under a temp directory (never in this working tree):
@@ -282,8 +282,9 @@ def write_outputs(
         )
     )
     if results.replays and results.baseline:
+        limits = replay_report.USER_SCALE if args.user_scale else replay_report.REAL
         replay_report.write_replay_chart(
-            out / replay_report.CHART, results.replays, results.baseline
+            out / replay_report.CHART, results.replays, results.baseline, limits
         )
     progress(f"wrote {out / 'benchmarks.md'} and the charts")
 
@@ -293,9 +294,11 @@ def main(argv: Sequence[str]) -> int:
     args = parse_args(argv)
     work = Path(tempfile.mkdtemp(prefix="catalog-bench-"))
     work.chmod(0o755)  # the embedded clusters run as the postgres OS user and live below it
-    out = args.out or (work / "out" if args.quick else REPO / "docs")
+    # The user-scale report goes beside the committed one until the two are merged into one.
+    default_out = REPO / "docs" / ("user-scale" if args.user_scale else "")
+    out = args.out or (work / "out" if args.quick else default_out)
     progress(f"work directory {work}; results to {out}")
-    results = Results()
+    results = Results(user_scale=args.user_scale)
     try:
         machine = measure(args, work, results)
         write_outputs(args, argv, out, results, machine)

@@ -200,11 +200,6 @@ def test_pants_toml_keeps_the_python_setup_and_drops_plugins_and_lint() -> None:
     assert "ruff" not in config
 
 
-def test_toml_dumps_round_trips() -> None:
-    data = {"a": {"s": 'quote " here', "n": 3, "f": 0.5, "b": True, "l": ["x", 1], "t": {"k": "v"}}}
-    assert tomllib.loads(gen.toml_dumps(data)) == data
-
-
 def test_lane_defaults_give_a_directory_what_the_lane_macro_gives_a_target() -> None:
     lane = Lane("integration", "", "services", "integration", 900, 240, retries=2)
     defaults = gen.lane_defaults(lane)
