@@ -128,7 +128,7 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     )
     parser.add_argument(
         "--levers",
-        default=",".join(lever.name for lever in LEVERS),
+        default=None,
         help="P-ci again with each of these options flipped (comma-separated; '' for none)",
     )
     parser.add_argument(
@@ -151,8 +151,12 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
         args.levers = "entire-lockfile"
     elif args.user_scale:
         args.no_real = True
+        # lane-batches edits this repository's BUILD files, which a generated workspace has not.
+        args.levers = "entire-lockfile,batch-size-8" if args.levers is None else args.levers
         args.sizes = args.sizes or []  # empty: sized from the profile (scaling.py)
     args.sizes = [50, 200, 800] if args.sizes is None else args.sizes
+    if args.levers is None:
+        args.levers = ",".join(lever.name for lever in LEVERS)
     args.scenarios = set(args.scenarios.split(","))
     args.levers = [name for name in args.levers.split(",") if name]
     args.replay_files = [name for name in args.replay_files.split(",") if name]
