@@ -83,9 +83,18 @@ def ci_baselines(
     cores: int,
     results: Results,
     also: Mapping[str, Callable[[int], Timed]] | None = None,
+    *,
+    plain_rows: bool = False,
 ) -> dict[str, tuple[benchstats.Summary, int]]:
     """B0-ci and B1-ci rows, interleaved with the scenarios in `also` (P-ci, say): B0-ci, B1-ci,
-    P-ci, B0-ci, ... Every scenario's summary and failures, by name."""
+    P-ci, B0-ci, ... Every scenario's summary and failures, by name. plain_rows: B0 and B1 rows
+    too, from the same runs without their venv's creation (the user's scale cannot afford both)."""
+    plain: dict[str, list[Timed]] = {"B0": [], "B1": []}
+
+    def keep(name: str, result: Timed) -> Timed:
+        plain[name].append(result)
+        return result
+
     requirements = frozen_requirements(
         export_python, work / "ci-requirements.txt", XDIST_REQUIREMENTS
     )
@@ -97,7 +106,7 @@ def ci_baselines(
             requirements,
             work / f"ci-venv-b0-{rep}",
             logs / f"ci-venv-b0-{rep}.log",
-            lambda python: run_b0(ws, python, logs, 100 + rep),
+            lambda python: keep("B0", run_b0(ws, python, logs, 100 + rep)),
         )
 
     def b1(rep: int) -> Timed:
@@ -105,10 +114,14 @@ def ci_baselines(
             requirements,
             work / f"ci-venv-b1-{rep}",
             logs / f"ci-venv-b1-{rep}.log",
-            lambda python: run_b1(ws, python, logs, 100 + rep, workers=cores).total,
+            lambda python: keep("B1", run_b1(ws, python, logs, 100 + rep, workers=cores).total),
         )
 
     done = interleave({"B0-ci": b0, "B1-ci": b1, **(also or {})}, reps)
+    for name, runs in plain.items() if plain_rows else ():
+        done[name] = (benchstats.summarize(r.seconds for r in runs), sum(not r.ok for r in runs))
+        what = "the pytest part of each B0-ci run" if name == "B0" else "the same of B1-ci"
+        results.add(name, what, *done[name])
     results.add("B0-ci", "B0 with its venv made from a warm pip cache, as a CI job", *done["B0-ci"])
     results.add("B1-ci", "B1 with its venv made from a warm pip cache, as a CI job", *done["B1-ci"])
     return done
@@ -188,7 +201,8 @@ class ColdCi:
             failed,
             verdict,
         )
-        backend = self.like_for_like(results, b1ci) if b1ci else None
+        # At the user's scale every test is one B1 runs: P-ci-backend would be P-ci again.
+        backend = self.like_for_like(results, b1ci) if b1ci and not results.user_scale else None
         if b1ci and verdict and not verdict.met and results.startup and results.baseline:
             ran = runs[-1].ran()
             overhead = benchstats.overhead_per_process(
