@@ -137,7 +137,8 @@ def clone_run(
     if ws.real:
         checkout(clone, source=ws.root)
     else:
-        shutil.copytree(ws.root, clone, ignore=shutil.ignore_patterns(".pants.d", ".pids", "dist"))
+        ignore = shutil.ignore_patterns(".pants.d", ".pids", "dist", "__pycache__")
+        shutil.copytree(ws.root, clone, ignore=ignore)
     if prepare is not None:
         prepare(clone)
     stores = Stores(work / f"store-{log.stem}", named)

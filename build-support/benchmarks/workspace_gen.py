@@ -392,7 +392,7 @@ def render_workspace(
     files: dict[str, str] = {
         "pants.toml": pants_toml(real_pants_toml),
         "pyproject.toml": PYPROJECT,
-        ".gitignore": "/dist/\n/.pants.d/\n/.pids/\n",
+        ".gitignore": "/dist/\n/.pants.d/\n/.pids/\n__pycache__/\n",
         "db/BUILD": 'file(name="schema", source="schema.sql")\n',
         "db/schema.sql": SCHEMA,
         "src/synth/BUILD": "python_sources()\n",
