@@ -6,7 +6,7 @@ P-ci again with one Pants option flipped, to keep what pays and drop what does n
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,7 +14,7 @@ import bench_report as report
 import benchstats
 from analysis import cold_closing
 from baselines import ci_venv, frozen_requirements, run_b0, run_b1, with_ci_venv
-from harness import Timed, must, progress, repeat
+from harness import Timed, interleave, must, progress, repeat
 from pants_runs import PantsRun, clone_run
 from replay import Replay, precision_with
 from results import Results
@@ -82,8 +82,19 @@ def ci_baselines(
     reps: int,
     cores: int,
     results: Results,
-) -> tuple[benchstats.Summary, benchstats.Summary]:
-    """B0-ci and B1-ci rows; their medians."""
+    also: Mapping[str, Callable[[int], Timed]] | None = None,
+    *,
+    plain_rows: bool = False,
+) -> dict[str, tuple[benchstats.Summary, int]]:
+    """B0-ci and B1-ci rows, interleaved with the scenarios in `also` (P-ci, say): B0-ci, B1-ci,
+    P-ci, B0-ci, ... Every scenario's summary and failures, by name. plain_rows: B0 and B1 rows
+    too, from the same runs without their venv's creation (the user's scale cannot afford both)."""
+    plain: dict[str, list[Timed]] = {"B0": [], "B1": []}
+
+    def keep(name: str, result: Timed) -> Timed:
+        plain[name].append(result)
+        return result
+
     requirements = frozen_requirements(
         export_python, work / "ci-requirements.txt", XDIST_REQUIREMENTS
     )
@@ -95,7 +106,7 @@ def ci_baselines(
             requirements,
             work / f"ci-venv-b0-{rep}",
             logs / f"ci-venv-b0-{rep}.log",
-            lambda python: run_b0(ws, python, logs, 100 + rep),
+            lambda python: keep("B0", run_b0(ws, python, logs, 100 + rep)),
         )
 
     def b1(rep: int) -> Timed:
@@ -103,14 +114,17 @@ def ci_baselines(
             requirements,
             work / f"ci-venv-b1-{rep}",
             logs / f"ci-venv-b1-{rep}.log",
-            lambda python: run_b1(ws, python, logs, 100 + rep, workers=cores).total,
+            lambda python: keep("B1", run_b1(ws, python, logs, 100 + rep, workers=cores).total),
         )
 
-    b0ci, failed = repeat("B0-ci (venv from a warm pip cache + serial pytest)", reps, b0)
-    results.add("B0-ci", "B0 with its venv made from a warm pip cache, as a CI job", b0ci, failed)
-    b1ci, failed = repeat("B1-ci (venv from a warm pip cache + B1)", reps, b1)
-    results.add("B1-ci", "B1 with its venv made from a warm pip cache, as a CI job", b1ci, failed)
-    return b0ci, b1ci
+    done = interleave({"B0-ci": b0, "B1-ci": b1, **(also or {})}, reps)
+    for name, runs in plain.items() if plain_rows else ():
+        done[name] = (benchstats.summarize(r.seconds for r in runs), sum(not r.ok for r in runs))
+        what = "the pytest part of each B0-ci run" if name == "B0" else "the same of B1-ci"
+        results.add(name, what, *done[name])
+    results.add("B0-ci", "B0 with its venv made from a warm pip cache, as a CI job", *done["B0-ci"])
+    results.add("B1-ci", "B1 with its venv made from a warm pip cache, as a CI job", *done["B1-ci"])
+    return done
 
 
 @dataclass(frozen=True)
@@ -129,6 +143,22 @@ class ColdCi:
         """baseline_suite: only the tests B0 and B1 run. Coverage is measured and reported as in
         P-ci; ./pants leaves a subset ungated, which costs nothing (the report is made anyway)."""
         runs: list[PantsRun] = []
+        summary, failed = repeat(
+            f"{label} (fresh clone, warm named caches)",
+            self.reps,
+            self.runner(label, runs, lever, baseline_suite=baseline_suite),
+        )
+        return summary, failed, runs
+
+    def runner(
+        self,
+        label: str,
+        runs: list[PantsRun],
+        lever: Lever | None = None,
+        *,
+        baseline_suite: bool = False,
+    ) -> Callable[[int], Timed]:
+        """One repetition per call, its run appended to runs (for interleaving with others)."""
         targets = [f"{self.ws.test_root}::"] if baseline_suite else ["::"]
 
         def once(rep: int) -> Timed:
@@ -145,8 +175,7 @@ class ColdCi:
             runs.append(run)
             return run.timed
 
-        summary, failed = repeat(f"{label} (fresh clone, warm named caches)", self.reps, once)
-        return summary, failed, runs
+        return once
 
     def ensure_warm(self) -> None:
         """Named caches as a runner restores them from main: filled by one untimed run if empty."""
@@ -154,10 +183,16 @@ class ColdCi:
             progress("filling the named caches as main's run would (not timed)")
             ColdCi(self.ws, self.work, self.named, self.logs, 1).measure("P-ci-prime")
 
-    def row(self, results: Results, b1ci: benchstats.Summary | None) -> Layout:
-        """The P-ci row; what the levers are measured against."""
+    def row(
+        self,
+        results: Results,
+        b1ci: benchstats.Summary | None,
+        measured: tuple[benchstats.Summary, int, list[PantsRun]] | None = None,
+    ) -> Layout:
+        """The P-ci row (measured here unless given: runs interleaved with B0-ci and B1-ci);
+        what the levers are measured against."""
         self.ensure_warm()
-        summary, failed, runs = self.measure()
+        summary, failed, runs = measured or self.measure()
         verdict = benchstats.at_most(summary.median, b1ci.median, unit=" s") if b1ci else None
         results.add(
             "P-ci",
@@ -166,7 +201,8 @@ class ColdCi:
             failed,
             verdict,
         )
-        backend = self.like_for_like(results, b1ci) if b1ci else None
+        # At the user's scale every test is one B1 runs: P-ci-backend would be P-ci again.
+        backend = self.like_for_like(results, b1ci) if b1ci and not results.user_scale else None
         if b1ci and verdict and not verdict.met and results.startup and results.baseline:
             ran = runs[-1].ran()
             overhead = benchstats.overhead_per_process(

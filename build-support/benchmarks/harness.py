@@ -68,7 +68,8 @@ def ensure_harness_venv(script: Path, argv: Sequence[str]) -> None:
 
 
 def clean_env(**extra: str | None) -> dict[str, str]:
-    """The caller's environment minus anything that would switch test modes, plus `extra`."""
+    """The caller's environment minus anything that would switch test modes or stop Python
+    caching bytecode, plus `extra`."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PANTS_", "CATALOG_"))}
     for name in (
         "TEST_POSTGRES_URL",
@@ -77,6 +78,10 @@ def clean_env(**extra: str | None) -> dict[str, str]:
         "TEST_ISOLATION",
         "VIRTUAL_ENV",
         "PYTHONPATH",
+        # Set in some shells (this machine's sessions): pytest then compiles every module it
+        # imports from source in every process (measured: a unit file's collection 2.9x
+        # slower). CI runners do not set it, and Pants' test processes never see it.
+        "PYTHONDONTWRITEBYTECODE",
     ):
         env.pop(name, None)
     env.update({k: v for k, v in extra.items() if v is not None})
@@ -129,16 +134,30 @@ def fresh(path: Path | None) -> Path | None:
     return path
 
 
-def repeat(label: str, reps: int, fn: Callable[[int], Timed]) -> tuple[benchstats.Summary, int]:
-    seconds, failed = [], 0
-    for rep in range(1, reps + 1):
-        progress(f"{label}: repetition {rep}/{reps}")
-        result = fn(rep)
-        seconds.append(result.seconds)
-        failed += not result.ok
+def schedule(names: Sequence[str], reps: int) -> list[tuple[int, str]]:
+    """The order of an interleaved run: every scenario once per repetition, in turn (A, B, A, B):
+    a machine that slows down mid-run shifts every scenario alike, not the one running then."""
+    return [(rep, name) for rep in range(1, reps + 1) for name in names]
+
+
+def interleave(
+    scenarios: Mapping[str, Callable[[int], Timed]], reps: int
+) -> dict[str, tuple[benchstats.Summary, int]]:
+    """Run the scenarios interleaved; per scenario its summary and how many runs failed."""
+    seconds: dict[str, list[float]] = {name: [] for name in scenarios}
+    failed = dict.fromkeys(scenarios, 0)
+    for rep, name in schedule(list(scenarios), reps):
+        progress(f"{name}: repetition {rep}/{reps}")
+        result = scenarios[name](rep)
+        seconds[name].append(result.seconds)
+        failed[name] += not result.ok
         status = "ok" if result.ok else f"FAILED (exit {result.rc}, log {result.log})"
-        progress(f"{label}: repetition {rep}/{reps}: {result.seconds:.1f} s {status}")
-    return benchstats.summarize(seconds), failed
+        progress(f"{name}: repetition {rep}/{reps}: {result.seconds:.1f} s {status}")
+    return {name: (benchstats.summarize(seconds[name]), failed[name]) for name in scenarios}
+
+
+def repeat(label: str, reps: int, fn: Callable[[int], Timed]) -> tuple[benchstats.Summary, int]:
+    return interleave({label: fn}, reps)[label]
 
 
 def machine_info(export_python: Path | None, checkout: Path | None) -> dict[str, str]:

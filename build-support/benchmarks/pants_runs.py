@@ -87,7 +87,7 @@ def pants_test(
 ) -> PantsRun:
     root = cwd or ws.root
     args = ["--pantsd" if pantsd else "--no-pantsd", *stores.args(), "--stats-log"]
-    if ws.real:
+    if ws.pg_cache is not None:  # the integration lane's template cache and locks
         args.append('--test-extra-env-vars=+["TEST_CACHE_DIR","TEST_LOCK_DIR"]')
     cmd = ["./pants", *args, "test", *targets, *extra_args]
     result = timed(cmd, cwd=root, env=pants_env(ws, env_extra), log=log)
@@ -137,7 +137,8 @@ def clone_run(
     if ws.real:
         checkout(clone, source=ws.root)
     else:
-        shutil.copytree(ws.root, clone, ignore=shutil.ignore_patterns(".pants.d", ".pids", "dist"))
+        ignore = shutil.ignore_patterns(".pants.d", ".pids", "dist", "__pycache__")
+        shutil.copytree(ws.root, clone, ignore=ignore)
     if prepare is not None:
         prepare(clone)
     stores = Stores(work / f"store-{log.stem}", named)

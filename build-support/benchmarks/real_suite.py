@@ -93,7 +93,8 @@ def real_suite(
     p_ci: Layout | None = None
     levers: list[Layout] = []
     if "ci" in scenarios:
-        b0ci, b1ci = ci_baselines(ws, export_python, work, logs, reps, cores, results)
+        done = ci_baselines(ws, export_python, work, logs, reps, cores, results)
+        b0ci, b1ci = done["B0-ci"][0], done["B1-ci"][0]
 
     stores = Stores(work / "store-a", work / "named-a")
     cold_runs: list[PantsRun] = []

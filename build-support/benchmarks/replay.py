@@ -5,6 +5,11 @@ request: the remote cache warm from main and read-only, the named caches restore
 store, no daemon. Recorded: wall time (as x B0), the test processes and files that reran, and the
 test files that really depend on the change (`pants dependents --transitive`). Precision is
 dependent files rerun / files rerun: batching that reruns unrelated files lowers it.
+
+Each change also runs as many Pants users run a pull request without a remote cache:
+`pants test` over `--changed-since=HEAD~1 --changed-dependents=transitive` (the commit's parent
+stands for origin/main), a fresh clone, the same named caches, an empty local store, no daemon,
+the coverage gate off (it cannot judge a subset). What the remote cache buys is the difference.
 """
 
 from __future__ import annotations
@@ -47,6 +52,12 @@ REAL_FILES = (
     "backend/tests/unit/BUILD",
 )
 EDIT_MARK = "pull-request replay"
+# `pants test` over what changed since main and what depends on it, no remote cache, no gate.
+CHANGED_SINCE_ENV = {
+    "PANTS_CHANGED_SINCE": "HEAD~1",
+    "PANTS_CHANGED_DEPENDENTS": "transitive",
+    "PANTS_COVERAGE_PY_FAIL_UNDER": "0",
+}
 
 
 @dataclass(frozen=True)
@@ -59,6 +70,8 @@ class Replay:
     rerun: frozenset[str]
     dependents: frozenset[str]
     rerun_seconds: float = 0.0  # process time of the test processes that reran
+    changed_since: float | None = None  # wall s of the same change under --changed-since
+    changed_since_ok: bool = True
 
     @property
     def precision(self) -> float:
@@ -153,8 +166,19 @@ def replay_one(
         env_extra=remote_env(server, False),
         prepare=lambda clone: _commit(clone, file),
     )
+    changed = clone_run(
+        ws,
+        work,
+        named,
+        logs / f"replay-changed-since-{slug}.log",
+        env_extra=CHANGED_SINCE_ENV,
+        targets=(),
+        prepare=lambda clone: _commit(clone, file),
+    )
     return Replay(
         file=file,
+        changed_since=changed.timed.seconds,
+        changed_since_ok=changed.timed.ok,
         seconds=run.timed.seconds,
         ok=run.timed.ok,
         processes=len(run.processes),
@@ -181,6 +205,7 @@ def replay_all(
         progress(
             f"replay {n}/{len(files)}: {last.seconds:.1f} s, {last.processes_rerun} of "
             f"{last.processes} processes reran ({len(last.rerun)} files, "
-            f"{len(last.rerun & last.dependents)} dependent)"
+            f"{len(last.rerun & last.dependents)} dependent); --changed-since without the "
+            f"remote cache {last.changed_since:.1f} s"
         )
     return replays

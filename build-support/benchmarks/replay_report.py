@@ -5,20 +5,30 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NamedTuple
 
 import bench_report as report
 import benchstats
 from replay import Distribution, Replay
 
 CHART = "benchmarks-replay.png"
-MEDIAN_TARGET, P90_TARGET, PRECISION_TARGET = 0.25, 0.5, 0.8
 
 
-def verdict(dist: Distribution) -> benchstats.Verdict:
+class Limits(NamedTuple):
+    median: float  # x B0
+    p90: float  # x B0
+    precision: float
+
+
+# This repository's suite; the user's scale (issue 23), where a PR must cost far less of B0.
+REAL, USER_SCALE = Limits(0.25, 0.5, 0.8), Limits(0.15, 0.35, 0.9)
+
+
+def verdict(dist: Distribution, limits: Limits = REAL) -> benchstats.Verdict:
     checks = {
-        "median": benchstats.at_most(dist.median, MEDIAN_TARGET),
-        "p90": benchstats.at_most(dist.p90, P90_TARGET),
-        "precision": benchstats.at_least(dist.precision, PRECISION_TARGET),
+        "median": benchstats.at_most(dist.median, limits.median),
+        "p90": benchstats.at_most(dist.p90, limits.p90),
+        "precision": benchstats.at_least(dist.precision, limits.precision),
     }
     return benchstats.Verdict(
         all(v.met for v in checks.values()),
@@ -38,6 +48,7 @@ def table(replays: Sequence[Replay], b0: float) -> str:
             str(len(r.dependents)),
             f"{r.precision:.2f}",
             str(len(r.missed)) if r.missed else "",
+            _changed_since(r, b0),
         ]
         for r in sorted(replays, key=lambda r: r.seconds)
     ]
@@ -51,8 +62,31 @@ def table(replays: Sequence[Replay], b0: float) -> str:
         "Dependents",
         "Precision",
         "Dependents from cache (wrong)",
+        "--changed-since, no remote cache: s (x B0)",
     ]
     return report.markdown_table(header, rows)
+
+
+def _changed_since(r: Replay, b0: float) -> str:
+    if r.changed_since is None:
+        return ""
+    failed = "" if r.changed_since_ok else " (failed)"
+    return f"{r.changed_since:.1f} ({r.changed_since / b0:.3f}){failed}"
+
+
+def changed_since_summary(replays: Sequence[Replay], b0: float) -> str:
+    """The same changes without the remote cache: its median, and what the cache buys over it."""
+    runs = [r for r in replays if r.changed_since is not None]
+    if not runs:
+        return ""
+    median = benchstats.summarize([r.changed_since or 0.0 for r in runs]).median
+    remote = benchstats.summarize([r.seconds for r in runs]).median
+    return (
+        f" The same changes run as `pants test` with `--changed-since=HEAD~1 "
+        f"--changed-dependents=transitive` and no remote cache (fresh clone, named caches "
+        f"restored, empty local store, coverage gate off): median {median:.1f} s = "
+        f"{median / b0:.3f} x B0, against {remote:.1f} s with the remote cache."
+    )
 
 
 def section(replays: Sequence[Replay], b0: float) -> str:
@@ -62,12 +96,13 @@ def section(replays: Sequence[Replay], b0: float) -> str:
         f"a pull request (remote cache warm from main, read-only; named caches restored; empty "
         f"local store; no daemon). Median {dist.median:.3f} x B0, 90th percentile "
         f"{dist.p90:.3f} x B0, worst {dist.worst:.3f} x B0 (`{dist.worst_file}`); precision "
-        f"over all replays {dist.precision:.2f} (dependent files rerun / files rerun).\n\n"
+        f"over all replays {dist.precision:.2f} (dependent files rerun / files rerun)."
+        f"{changed_since_summary(replays, b0)}\n\n"
         f"![replay]({CHART})\n\n{table(replays, b0)}"
     )
 
 
-def closing(replays: Sequence[Replay], b0: float) -> str:
+def closing(replays: Sequence[Replay], b0: float, limits: Limits = REAL) -> str:
     """Where a typical pull request's time goes, and what would bring it to the targets."""
     dist = Distribution.of(replays, b0)
     by_time = sorted(replays, key=lambda r: r.seconds)
@@ -77,8 +112,8 @@ def closing(replays: Sequence[Replay], b0: float) -> str:
         f"A pull request that reruns no test still costs {idle[0].seconds:.1f} s = "
         f"{idle[0].seconds / b0:.2f} x B0 (`{idle[0].file}`): Pants starting without a daemon, "
         f"reading every BUILD file, dependency inference and the remote cache's look-ups and "
-        f"downloads, against a median target of {MEDIAN_TARGET} x B0 = "
-        f"{MEDIAN_TARGET * b0:.1f} s. "
+        f"downloads, against a median target of {limits.median} x B0 = "
+        f"{limits.median * b0:.1f} s. "
         if idle
         else "Every replayed change reran at least one test process. "
     )
@@ -99,7 +134,9 @@ def closing(replays: Sequence[Replay], b0: float) -> str:
     )
 
 
-def write_replay_chart(path: Path, replays: Sequence[Replay], b0: float) -> None:
+def write_replay_chart(
+    path: Path, replays: Sequence[Replay], b0: float, limits: Limits = REAL
+) -> None:
     """One bar per changed file (x B0, sorted), the targets as lines, precision as colour."""
     import matplotlib  # pants: no-infer-dep (the harness venv has it, the resolve does not)
 
@@ -108,14 +145,16 @@ def write_replay_chart(path: Path, replays: Sequence[Replay], b0: float) -> None
 
     ordered = sorted(replays, key=lambda r: r.seconds)
     fig, ax = plt.subplots(figsize=(13, 5.2))
-    colors = ["#2e8b57" if r.precision >= PRECISION_TARGET else "#c0392b" for r in ordered]
+    colors = ["#2e8b57" if r.precision >= limits.precision else "#c0392b" for r in ordered]
     ax.bar(range(len(ordered)), [r.seconds / b0 for r in ordered], color=colors)
-    ax.axhline(MEDIAN_TARGET, color="#555555", linestyle="--", label="median target 0.25")
-    ax.axhline(P90_TARGET, color="#999999", linestyle=":", label="90th percentile target 0.5")
+    ax.axhline(limits.median, color="#555555", linestyle="--", label=f"median {limits.median}")
+    ax.axhline(limits.p90, color="#999999", linestyle=":", label=f"90th percentile {limits.p90}")
     ax.set_xticks(range(len(ordered)))
     ax.set_xticklabels([Path(r.file).name for r in ordered], rotation=60, ha="right", fontsize=7)
     ax.set_ylabel("wall time x B0")
-    ax.set_title("Pull-request replay: one-line change per file (red: precision < 0.8)")
+    ax.set_title(
+        f"Pull-request replay: one-line change per file (red: precision < {limits.precision})"
+    )
     ax.legend(loc="upper left")
     fig.tight_layout()
     fig.savefig(path, dpi=110)

@@ -1,8 +1,9 @@
+import dataclasses
 from pathlib import Path
 
 import pytest
 from replay import Distribution, Replay, edit_line, precision_with
-from replay_report import closing, section, verdict
+from replay_report import USER_SCALE, closing, section, verdict
 
 
 def replay(file: str, seconds: float, rerun: set[str], dependents: set[str]) -> Replay:
@@ -75,3 +76,26 @@ def test_the_closing_note_names_the_floor_a_pull_request_pays_and_the_typical_on
     assert "reruns no test still costs 10.0 s = 0.10 x B0 (`a.py`)" in text
     assert "The median pull request (`b.py`, 20.0 s) reran 1 of 6 test processes" in text
     assert "1 of 4 files rerun did not depend on the change (precision 0.75)" in text
+
+
+def test_the_section_sets_changed_since_without_the_remote_cache_beside_the_replay() -> None:
+    with_column = [
+        dataclasses.replace(r, changed_since=r.seconds * 3, changed_since_ok=r.file != "d.py")
+        for r in REPLAYS
+    ]
+    text = section(with_column, 100.0)
+    assert "no remote cache" in text
+    assert "median 75.0 s = 0.750 x B0, against 25.0 s with the remote cache" in text
+    assert "| 120.0 (1.200) (failed) |" in text
+
+
+def test_without_the_column_the_section_says_nothing_of_it() -> None:
+    assert "changed-since=HEAD~1" not in section(REPLAYS, 100.0)
+
+
+def test_the_users_scale_judges_the_same_replays_by_its_stricter_limits() -> None:
+    dist = Distribution.of(REPLAYS, b0=100.0)  # median 0.25, p90 0.4, precision 0.75
+    assert verdict(dist).text.startswith("median met")
+    strict = verdict(dist, USER_SCALE).text
+    assert "median missed by 0.100" in strict
+    assert "p90 missed by 0.050" in strict

@@ -3,6 +3,8 @@
 
     python3 build-support/benchmarks/run.py            # full: real suite + 50/200/800 files
     python3 build-support/benchmarks/run.py --quick    # a few minutes: every code path, once
+    python3 build-support/benchmarks/run.py --user-scale   # to docs/user-scale/
+                                    # the user's scale: B0 about 4-6 min, medians of 3 (< 75 min)
 
 Runs everything in throwaway checkouts under a temp directory (never in this working tree):
 
@@ -23,6 +25,11 @@ Runs everything in throwaway checkouts under a temp directory (never in this wor
   modes       the integration lane alone in serial, slot and embedded modes
 
 and the scaling runs (B0, B1, P-cold, P-warm) on generated workspaces (workspace_gen.py).
+--user-scale runs no real suite: one generated workspace sized to --user-seconds of tests at
+time-scale 1.0 (lane mix and durations from the JUnit reports of a `pants test ::` of this repo,
+--profile-from), its headline rows (B0, B1, P-cold interleaved; B0-ci, B1-ci, P-ci interleaved;
+P-remote; the replay of --replay-count changes drawn uniformly from its source and test files,
+each also run with --changed-since and no remote cache) and the levers.
 Prints a table and writes benchmarks.md and benchmarks.png (docs/ by default; --out elsewhere).
 The harness re-runs itself in a venv of its own (matplotlib) under ~/.cache/catalog-bench/.
 
@@ -89,8 +96,24 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser.add_argument(
         "--scale-reps", type=int, default=3, help="repetitions per scaling scenario"
     )
+    parser.add_argument("--sizes", type=lambda s: [int(x) for x in s.split(",")], default=None)
     parser.add_argument(
-        "--sizes", type=lambda s: [int(x) for x in s.split(",")], default=[50, 200, 800]
+        "--user-scale",
+        action="store_true",
+        help="one workspace at the user's scale, its headline rows and replay (no real suite)",
+    )
+    parser.add_argument(
+        "--user-seconds",
+        type=float,
+        default=270.0,
+        help="--user-scale: the workspace's total test time at time-scale 1 (B0 adds start-up)",
+    )
+    parser.add_argument("--replay-count", type=int, default=12, help="--user-scale: changes")
+    parser.add_argument(
+        "--profile-from",
+        type=Path,
+        default=REPO / "dist/test/reports",
+        help="--user-scale: JUnit reports of this repo's `pants test ::` (lane mix, durations)",
     )
     parser.add_argument(
         "--time-scale",
@@ -105,7 +128,7 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     )
     parser.add_argument(
         "--levers",
-        default=",".join(lever.name for lever in LEVERS),
+        default=None,
         help="P-ci again with each of these options flipped (comma-separated; '' for none)",
     )
     parser.add_argument(
@@ -126,6 +149,14 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
         args.time_scale = 0.05
         args.no_real = True
         args.levers = "entire-lockfile"
+    elif args.user_scale:
+        args.no_real = True
+        # lane-batches edits this repository's BUILD files, which a generated workspace has not.
+        args.levers = "entire-lockfile,batch-size-8" if args.levers is None else args.levers
+        args.sizes = args.sizes or []  # empty: sized from the profile (scaling.py)
+    args.sizes = [50, 200, 800] if args.sizes is None else args.sizes
+    if args.levers is None:
+        args.levers = ",".join(lever.name for lever in LEVERS)
     args.scenarios = set(args.scenarios.split(","))
     args.levers = [name for name in args.levers.split(",") if name]
     args.replay_files = [name for name in args.replay_files.split(",") if name]
@@ -169,6 +200,19 @@ def measure(args: argparse.Namespace, work: Path, results: Results) -> dict[str,
                 "real suite",
                 lambda: real_suite(args, work, results, export_python, checkout_a, lanes),
             )
+        elif args.user_scale:
+            # The lane mix is the point: reports of one lane's run (`--tag=integration`) would
+            # make a workspace of that lane alone.
+            results.profile = profile_from_reports(args.profile_from, lanes)
+            missing = {lane for lane, files in lanes.items() if files} - {
+                f.lane for f in results.profile
+            }
+            if missing:
+                raise SystemExit(
+                    f"--user-scale: the JUnit reports in {args.profile_from} have no "
+                    f"{sorted(missing)} tests: run `PANTS_CONFIG_FILES=pants.ci.toml ./pants "
+                    f"test ::` first"
+                )
         else:
             results.profile = quick_profile(lanes)
         if not args.no_scale:
@@ -197,7 +241,7 @@ def write_outputs(
             ("Missed targets: what would close them", "\n\n".join(results.closing))
         )
     title = "Benchmarks: the CI critical path side by side" + (
-        " (QUICK MODE)" if args.quick else ""
+        " (QUICK MODE)" if args.quick else " at the user's scale" if args.user_scale else ""
     )
     print()
     print(
@@ -242,8 +286,9 @@ def write_outputs(
         )
     )
     if results.replays and results.baseline:
+        limits = replay_report.USER_SCALE if args.user_scale else replay_report.REAL
         replay_report.write_replay_chart(
-            out / replay_report.CHART, results.replays, results.baseline
+            out / replay_report.CHART, results.replays, results.baseline, limits
         )
     progress(f"wrote {out / 'benchmarks.md'} and the charts")
 
@@ -253,9 +298,11 @@ def main(argv: Sequence[str]) -> int:
     args = parse_args(argv)
     work = Path(tempfile.mkdtemp(prefix="catalog-bench-"))
     work.chmod(0o755)  # the embedded clusters run as the postgres OS user and live below it
-    out = args.out or (work / "out" if args.quick else REPO / "docs")
+    # The user-scale report goes beside the committed one until the two are merged into one.
+    default_out = REPO / "docs" / ("user-scale" if args.user_scale else "")
+    out = args.out or (work / "out" if args.quick else default_out)
     progress(f"work directory {work}; results to {out}")
-    results = Results()
+    results = Results(user_scale=args.user_scale)
     try:
         machine = measure(args, work, results)
         write_outputs(args, argv, out, results, machine)

@@ -22,3 +22,15 @@ def test_an_unknown_lever_is_refused_naming_the_known_ones(capsys) -> None:
     with pytest.raises(SystemExit):
         run.parse_args(["--levers", "faster"])
     assert "unknown levers ['faster']" in capsys.readouterr().err
+
+
+def test_user_scale_is_one_workspace_sized_from_the_profile_at_full_durations() -> None:
+    args = run.parse_args(["--user-scale"])
+    assert (args.no_real, args.sizes, args.time_scale, args.reps) == (True, [], 1.0, 3)
+    assert (args.user_seconds, args.replay_count) == (270.0, 12)
+    assert args.levers == ["entire-lockfile", "batch-size-8"]
+
+
+def test_a_user_scale_smoke_names_its_size() -> None:
+    args = run.parse_args(["--user-scale", "--sizes", "30", "--reps", "1", "--replay-count", "2"])
+    assert (args.sizes, args.reps, args.replay_count) == ([30], 1, 2)

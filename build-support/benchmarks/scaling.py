@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import bench_report as report
@@ -12,11 +12,11 @@ import benchstats
 import workspace_gen as gen
 from baselines import run_b0, run_b1
 from ci_rows import ColdCi, ci_baselines, lever_section
-from harness import CACHE, REPO, Timed, fresh, must, progress, repeat
+from harness import CACHE, REPO, Timed, fresh, interleave, must, progress, repeat
 from pants_runs import PantsRun, Stores, pants_test
 from results import SCALE_HEADLINE, Results
 from scenarios import filled_remote_cache, one_change, remote, replay, startup_profile
-from workspaces import LANES, Workspace, stop_pantsd, xdist_python
+from workspaces import LANES, Workspace, group_by_env, stop_pantsd, xdist_python
 
 from lane_guard.lanes_toml import load_lanes
 from testlanes_report.junit import find_reports, read_reports
@@ -26,15 +26,19 @@ def scaling(args: argparse.Namespace, work: Path, results: Results, export_pytho
     """B0, B1, P-cold and P-warm on generated workspaces of each size."""
     if not results.profile:
         raise SystemExit("no test profile: the real-suite B0 (or --profile-from) must come first")
+    if args.user_scale and not args.sizes:
+        args.sizes = [gen.files_for(results.profile, args.user_seconds)]
+        progress(f"user scale: {args.sizes[0]} files for about {args.user_seconds:.0f} s of tests")
     lanes = load_lanes(REPO / "lanes.toml")
     defaults = {lane: gen.lane_defaults(lanes.lane(lane)) for lane in LANES}
+    envs = {lane: gen.lane_env(lanes.lane(lane)) for lane in LANES}
     real_toml = (REPO / "pants.toml").read_text()
     xdist = xdist_python(export_python, work / "logs-scale" / "xdist-install.log")
     # Named caches (pex and pip downloads) persist across the scaling runs: the growth with the
     # suite is the point here; the real suite's P-cold measures a truly empty cache.
     named = CACHE / "named-caches"
     for n in args.sizes:
-        scale_point(args, work, results, export_python, n, xdist, defaults, real_toml, named)
+        scale_point(args, work, results, export_python, n, xdist, defaults, envs, real_toml, named)
 
 
 def scale_point(
@@ -45,10 +49,12 @@ def scale_point(
     n: int,
     xdist: Path,
     defaults: Mapping[str, str],
+    envs: Mapping[str, tuple[str, ...]],
     real_toml: str,
     named: Path,
 ) -> None:
-    """One generated workspace of n test files: B0, B1, P-cold, P-warm."""
+    """One generated workspace of n test files: B0, B1, P-cold, P-warm; at the user's scale its
+    headline rows instead (B0 and B1 from B0-ci's and B1-ci's runs: the 75-minute budget)."""
     cores = os.cpu_count() or 1
     root = work / f"synthetic-{n}"
     logs = work / f"logs-scale-{n}"
@@ -60,24 +66,35 @@ def scale_point(
         name=f"synthetic-{n}",
         root=root,
         test_root="tests",
-        pythonpath="src:tests",
+        pythonpath=f"src:tests:{gen.PLUGIN_ROOT}",
         cov_source="src",
-        change_file=gen.CHANGE_FILE,
+        # A leaf: the one-change scenario edits what a few tests import.
+        change_file=gen.module_path(gen.Layout.for_files(n).leaf_of_test(0)),
         real=False,
         lanes={lane: [f.path for f in plan if f.lane == lane] for lane in LANES},
         all_tests=frozenset(f.path for f in plan),
+        # Plain pytest runs what the BUILD defaults group: one process per lane environment.
+        groups=group_by_env({f.path: envs[f.lane] for f in plan}),
+        pg_cache=work / f"pg-template-cache-{n}",
+        lock_dir=work / f"locks-{n}",
     )
+    if args.user_scale:
+        headline_scenarios(
+            args,
+            ws,
+            Stores(work / f"store-{n}", named),
+            work,
+            logs,
+            results,
+            export_python,
+            report.ScalePoint(files=n),
+            plan,
+        )
+        stop_pantsd(root)
+        return
     point = report.ScalePoint(files=n)
     point.lower_bound = benchstats.lower_bound([f.seconds for f in plan], cores)
     point.test_seconds = sum(f.seconds for f in plan)
-    point.seconds["B0"], _ = repeat(
-        f"scale {n}: B0", args.scale_reps, lambda r: run_b0(ws, export_python, logs, r)
-    )
-    point.seconds["B1"], _ = repeat(
-        f"scale {n}: B1",
-        args.scale_reps,
-        lambda r: run_b1(ws, xdist, logs, r, workers=cores).total,
-    )
     stores = Stores(work / f"store-{n}", named)
     cold_runs: list[PantsRun] = []
 
@@ -87,7 +104,16 @@ def scale_point(
         cold_runs.append(run)
         return run.timed
 
-    point.seconds["P-cold"], _ = repeat(f"scale {n}: P-cold", args.scale_reps, cold)
+    done = interleave(
+        {
+            f"scale {n}: B0": lambda r: run_b0(ws, export_python, logs, r),
+            f"scale {n}: B1": lambda r: run_b1(ws, xdist, logs, r, workers=cores).total,
+            f"scale {n}: P-cold": cold,
+        },
+        args.scale_reps,
+    )
+    for name in ("B0", "B1", "P-cold"):
+        point.seconds[name] = done[f"scale {n}: {name}"][0]
     last = cold_runs[-1]
     point.processes = len(last.processes)
     point.overhead_per_process = benchstats.overhead_per_process(
@@ -105,8 +131,8 @@ def scale_point(
         args.scale_reps,
         lambda r: pants_test(ws, stores, logs / f"p-warm-{r}.log", pantsd=True).timed,
     )
-    if args.quick:
-        quick_scenarios(args, ws, stores, work, logs, results, export_python, point)
+    if args.quick or args.user_scale:
+        headline_scenarios(args, ws, stores, work, logs, results, export_python, point, plan)
     stop_pantsd(root)
     fresh(stores.store)
     results.scale.append(point)
@@ -115,7 +141,7 @@ def scale_point(
 QUICK_NOMINAL_S = 0.05
 
 
-def quick_scenarios(
+def headline_scenarios(
     args: argparse.Namespace,
     ws: Workspace,
     stores: Stores,
@@ -124,22 +150,45 @@ def quick_scenarios(
     results: Results,
     export_python: Path,
     point: report.ScalePoint,
+    plan: Sequence[gen.SyntheticFile],
 ) -> None:
-    """Quick mode has no real suite: its headline is this workspace, and every other scenario
-    runs here once, on the smallest scale, so its code path stays exercised."""
-    b0 = results.baseline = point.seconds["B0"].median
-    for name in SCALE_HEADLINE:
-        results.add(name, f"synthetic workspace, {point.files} files", point.seconds[name])
-    one_change(ws, stores, logs, args.reps, results, b0)
+    """The headline rows on a generated workspace: at the user's scale the measurement, in quick
+    mode (no real suite, smallest scale, one repetition) so every code path stays exercised.
+    B0-ci, B1-ci and P-ci run interleaved; the replay changes args.replay_count files drawn
+    uniformly from the workspace's source and test files (quick mode: the one-change file)."""
+    if not args.user_scale:
+        results.baseline = point.seconds["B0"].median
+        for name in SCALE_HEADLINE:
+            results.add(name, f"synthetic workspace, {point.files} files", point.seconds[name])
+        one_change(ws, stores, logs, args.reps, results, results.baseline)
     cores = os.cpu_count() or 1
-    _, b1ci = ci_baselines(ws, export_python, work, logs, args.reps, cores, results)
     cold_ci = ColdCi(ws, work, stores.named, logs, args.reps)
-    p_ci = cold_ci.row(results, b1ci)
+    cold_ci.ensure_warm()
+    p_ci_runs: list[PantsRun] = []
+    done = ci_baselines(
+        ws,
+        export_python,
+        work,
+        logs,
+        args.reps,
+        cores,
+        results,
+        also={"P-ci": cold_ci.runner("P-ci", p_ci_runs)},
+        plain_rows=args.user_scale,
+    )
+    b0 = results.baseline = results.baseline or done["B0"][0].median
+    p_ci = cold_ci.row(results, done["B1-ci"][0], measured=(*done["P-ci"], p_ci_runs))
     levers = cold_ci.levers(p_ci, args.levers)
+    if args.user_scale:
+        candidates = [f.path for f in plan] + [
+            gen.module_path(m) for m in range(gen.Layout.for_files(len(plan)).modules)
+        ]
+        files = gen.sample_changes(candidates, args.replay_count, seed=len(plan))
+    else:
+        files = [ws.change_file]
     with filled_remote_cache(ws, work, logs, stores.named) as server:
         remote(ws, work, logs, args.reps, results, b0, server, named=stores.named)
-        # One replay keeps the code path exercised; the real suite's replay is the measurement.
-        replay(ws, work, logs, results, b0, server, stores.named, [ws.change_file])
+        replay(ws, work, logs, results, b0, server, stores.named, files)
     results.sections.append(lever_section(p_ci, levers, results.replays, args.reps))
 
 

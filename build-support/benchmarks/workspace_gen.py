@@ -2,10 +2,17 @@
 
 A profile (per real test file: its lane and per-test durations, read from JUnit reports) is
 sampled into N synthetic test files. Each synthetic test burns CPU (and, in the integration lane,
-also waits, as a test waiting on PostgreSQL does) for the real test's duration times a scale. The
-workspace reuses this repo's launcher, lockfile and Pants/pytest/coverage options, and the lanes
-of lanes.toml (as plain `__defaults__`), so no new resolve is needed and the lanes batch the
+also waits, as a test waiting on PostgreSQL does) for the real test's duration times a scale; an
+integration test also writes and reads rows through the lanes' pytest plugin (testlanes, copied
+in source form), which gives its process a PostgreSQL database of its own (embedded mode: the
+local server binaries), and its conftest deletes every row at session end (a wipe-all teardown).
+The workspace reuses this repo's launcher, lockfile and Pants/pytest/coverage options, and the
+lanes of lanes.toml (as plain `__defaults__`), so no new resolve is needed and the lanes batch the
 same way.
+
+The import graph is a service's layers with fan-in (`Layout`): a few hub modules (models,
+settings) that many tests reach, a middle layer (services) that imports two hubs each, and many
+leaves (endpoints) that import one middle module each; every test file imports one leaf.
 
 Everything here is pure (returns file contents) except `write_workspace`.
 """
@@ -16,6 +23,7 @@ import json
 import random
 import re
 import shutil
+import subprocess
 import tomllib
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -31,9 +39,15 @@ if TYPE_CHECKING:
 LANES: tuple[str, ...] = load_lanes(Path(__file__).resolve().parents[2] / LANES_FILE).names
 # Fraction of a test's time that is CPU: integration tests mostly wait on the database server.
 CPU_SHARE: Mapping[str, float] = {"unit": 1.0, "contract": 1.0, "integration": 0.5}
-# One in this many synthetic modules imports the leaf module the one-change scenario edits.
-LEAF_FANOUT = 4
-CHANGE_FILE = "src/synth/leaf.py"
+# The layers (see Layout): test files per module, and one hub / one middle module per so many.
+FILES_PER_MODULE = 5
+MODULES_PER_HUB = 20
+MODULES_PER_MIDDLE = 5
+# The lanes' pytest plugin and the embedded server, copied from the orchestration in source form
+# under their own source root (outside the coverage of src/).
+PLUGIN_PACKAGES = ("testlanes", "embedded_postgres")
+PLUGIN_ROOT = "plugins"
+SUITE = "synth"
 # Sections of pants.toml a synthetic workspace needs; the rest (plugins, lint) stays out.
 PANTS_SECTIONS = (
     "python",
@@ -57,6 +71,51 @@ COPIED_FILES = (
     "3rdparty/python/pants-plugins-requirements.txt",
     "3rdparty/python/pants-plugins.lock",
 )
+
+
+@dataclass(frozen=True)
+class Layout:
+    """The modules of src/synth in three layers, numbered hubs first, then middles, then leaves.
+
+    The rule: a middle module imports hubs (j mod H) and (j + 1 mod H); leaf k imports middle
+    (k mod M); test file i imports leaf (i mod L). So a hub reaches about 2/H of the tests, a
+    middle module 1/M, a leaf 1/L: fan-in at the bottom, few dependents at the top.
+    """
+
+    hubs: int
+    middles: int
+    leaves: int
+
+    @classmethod
+    def for_files(cls, n_files: int) -> Layout:
+        modules = max(3, n_files // FILES_PER_MODULE)
+        hubs = max(1, modules // MODULES_PER_HUB)
+        middles = max(1, modules // MODULES_PER_MIDDLE)
+        return cls(hubs, middles, modules - hubs - middles)
+
+    @property
+    def modules(self) -> int:
+        return self.hubs + self.middles + self.leaves
+
+    def imports(self, module: int) -> tuple[int, ...]:
+        """The modules this module imports directly."""
+        if module < self.hubs:
+            return ()
+        if module < self.hubs + self.middles:
+            j = module - self.hubs
+            return tuple(sorted({j % self.hubs, (j + 1) % self.hubs}))
+        return (self.hubs + (module - self.hubs - self.middles) % self.middles,)
+
+    def leaf_of_test(self, index: int) -> int:
+        return self.hubs + self.middles + index % self.leaves
+
+    def reaches(self, module: int, target: int) -> bool:
+        """Whether module imports target, directly or through other modules (or is it)."""
+        return module == target or any(self.reaches(m, target) for m in self.imports(module))
+
+
+def module_path(module: int) -> str:
+    return f"src/synth/mod_{module:03d}.py"
 
 
 @dataclass(frozen=True)
@@ -123,13 +182,21 @@ def lane_counts(profile: Sequence[FileProfile], n_files: int) -> dict[str, int]:
     return counts
 
 
-def module_count(n_files: int) -> int:
-    return max(2, n_files // 10)
+def files_for(profile: Sequence[FileProfile], test_seconds: float) -> int:
+    """How many synthetic files make about test_seconds of tests at time-scale 1: the plan keeps
+    the profile's lane mix and cycles through its files, so a file costs the profile's mean."""
+    mean = sum(f.seconds for f in profile) / len(profile)
+    if mean <= 0:
+        raise ValueError("the profile's tests take no time")
+    return max(len(LANES), round(test_seconds / mean))
 
 
-def depends_on_leaf(module: int) -> bool:
-    """Module 0 is the leaf itself; every LEAF_FANOUT-th other module imports it."""
-    return module % LEAF_FANOUT == 0
+def sample_changes(candidates: Iterable[str], n: int, seed: int) -> list[str]:
+    """The replay's one-line changes: n files drawn uniformly without replacement (seeded)."""
+    pool = sorted(set(candidates))
+    if n > len(pool):
+        raise ValueError(f"asked for {n} changes from {len(pool)} files")
+    return random.Random(seed).sample(pool, n)
 
 
 def plan_workspace(
@@ -139,7 +206,7 @@ def plan_workspace(
     used once before any is used again (in a seeded random order), durations times time_scale."""
     rng = random.Random(seed)
     counts = lane_counts(profile, n_files)
-    modules = module_count(n_files)
+    layout = Layout.for_files(n_files)
     files: list[SyntheticFile] = []
     for lane, count in counts.items():
         pool = [f for f in profile if f.lane == lane]
@@ -156,77 +223,59 @@ def plan_workspace(
                     lane=lane,
                     source=source.source,
                     durations=tuple(round(d * time_scale, 4) for d in source.durations) or (0.0,),
-                    module=index % modules,
+                    module=layout.leaf_of_test(index),
                 )
             )
     return files
 
 
-def dependents_of_leaf(plan: Sequence[SyntheticFile]) -> list[str]:
-    return [f.path for f in plan if depends_on_leaf(f.module)]
+def dependents(plan: Sequence[SyntheticFile], module: int) -> list[str]:
+    """The test files that import module, directly or not (what `pants dependents` should say)."""
+    layout = Layout.for_files(len(plan))
+    return [f.path for f in plan if layout.reaches(f.module, module)]
 
 
 # --- rendering ------------------------------------------------------------------------------------
 
 
-def toml_dumps(data: Mapping[str, object]) -> str:
-    """TOML for the subset Pants config uses: tables of strings, numbers, bools, lists, tables."""
-    lines: list[str] = []
-
-    def value(v: object) -> str:
-        if isinstance(v, bool):
-            return "true" if v else "false"
-        if isinstance(v, int | float):
-            return repr(v)
-        if isinstance(v, str):
-            return json.dumps(v)
-        if isinstance(v, list):
-            return "[" + ", ".join(value(x) for x in v) + "]"
-        raise TypeError(f"cannot write {type(v).__name__} to TOML")
-
-    def table(name: str, body: Mapping[str, object]) -> None:
-        scalars = {k: v for k, v in body.items() if not isinstance(v, Mapping)}
-        tables = {k: v for k, v in body.items() if isinstance(v, Mapping)}
-        if scalars or not tables:
-            lines.append(f"[{name}]")
-            lines.extend(f"{_key(k)} = {value(v)}" for k, v in scalars.items())
-            lines.append("")
-        for k, sub in tables.items():
-            table(f"{name}.{_key(k)}", sub)  # type: ignore[arg-type]
-
-    for name, body in data.items():
-        if not isinstance(body, Mapping):
-            raise TypeError("top-level TOML values must be tables")
-        table(_key(name), body)
-    return "\n".join(lines)
-
-
-def _key(key: str) -> str:
-    return key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else json.dumps(key)
-
-
 def pants_toml(real: str) -> str:
-    """This repo's pants.toml, cut down to the Python backend and the synthetic source roots."""
-    config = tomllib.loads(real)
-    glob = config["GLOBAL"]
-    out: dict[str, object] = {
-        "GLOBAL": {
-            "pants_version": glob["pants_version"],
-            "backend_packages": ["pants.backend.python"],
-            **({"pants_ignore": glob["pants_ignore"]} if "pants_ignore" in glob else {}),
-        },
-        "source": {"root_patterns": ["/src", "/tests"]},
-    }
-    out.update({section: config[section] for section in PANTS_SECTIONS if section in config})
-    return (
-        "# Generated by build-support/benchmarks: a cut-down copy of the repo's pants.toml.\n"
-        + (toml_dumps(out))
-    )
+    """This repo's pants.toml, cut down to the Python backend and the synthetic source roots:
+    [GLOBAL] and [source] written here, PANTS_SECTIONS (and their sub-tables) copied as text."""
+    glob = tomllib.loads(real)["GLOBAL"]
+    ignore = glob.get("pants_ignore", {}).get("add", [])
+    head = [
+        "# Generated by build-support/benchmarks: a cut-down copy of the repo's pants.toml.",
+        "[GLOBAL]",
+        f"pants_version = {json.dumps(glob['pants_version'])}",
+        'backend_packages = ["pants.backend.python"]',
+        *([f"pants_ignore.add = {json.dumps(ignore)}"] if ignore else []),
+        "",
+        "[source]",
+        f'root_patterns = ["/src", "/tests", "/{PLUGIN_ROOT}"]',
+        "",
+    ]
+    # A section runs from its header (a line starting with "[") to the next header.
+    sections = re.split(r"(?m)^(?=\[)", real)
+    kept = [body for body in sections if _table(body) in PANTS_SECTIONS]
+    return "\n".join(head) + "\n" + "".join(kept)
 
 
-PYPROJECT = """\
+def _table(section: str) -> str:
+    """The top-level table a section of TOML text belongs to ("python" for [python.resolves])."""
+    match = re.match(r"\[([\w-]+)", section)
+    return match[1] if match else ""
+
+
+PYPROJECT = f"""\
 [tool.pytest.ini_options]
 addopts = ["--strict-markers", "-p", "no:cacheprovider"]
+
+# The plugin gives each integration process a database with this schema, libpq's variables
+# pointed at it; the conftest's session fixture deletes every row at the end.
+[tool.testlanes.suites.{SUITE}]
+sql = "db/schema.sql"
+env = ["PGHOST", "PGPORT", "PGDATABASE", "PGUSER", "PGPASSWORD"]
+leak_check = false
 
 [tool.coverage.run]
 branch = true
@@ -236,6 +285,23 @@ relative_files = true
 include = ["src/*"]
 precision = 1
 """
+
+SCHEMA = "CREATE TABLE events (id serial PRIMARY KEY, file text NOT NULL, test int NOT NULL);\n"
+
+INTEGRATION_CONFTEST = '''\
+"""One connection per process to the database the lanes' plugin made (libpq's variables)."""
+
+import psycopg
+import pytest
+
+
+@pytest.fixture(scope="session")
+def conn():
+    with psycopg.connect(autocommit=True) as conn:
+        yield conn
+        # Teardown as many suites do it: delete every row.
+        conn.execute("DELETE FROM events")
+'''
 
 WORK = '''\
 """What a synthetic test spends its time on: CPU, then waiting."""
@@ -251,68 +317,112 @@ def run(seconds: float, cpu_share: float) -> None:
 '''
 
 
+def lane_env(lane: Lane) -> tuple[str, ...]:
+    """What the lane's macro gives a target's environment: policy, services, the plugin."""
+    services = ("postgres",) if lane.may_touch == "services" else ()
+    return (*lane.env(services, SUITE if services else None), "PYTEST_ADDOPTS=-p testlanes.plugin")
+
+
 def lane_defaults(lane: Lane) -> str:
     """A `__defaults__(...)` call giving a directory what the lane's macro gives a target.
 
-    The synthetic workspace loads no plugins (it measures Pants and pytest, not our rules), so
-    the lane's tag, batch and timeouts come as plain defaults, read from lanes.toml.
+    The synthetic workspace loads no Pants plugins (it measures Pants and pytest, not our rules),
+    so the lane's tag, batch, timeouts and environment come as plain defaults, from lanes.toml.
     """
-    timeout_env = f"PYTEST_TIMEOUT={lane.test_timeout}"
+    deps = [f"{PLUGIN_ROOT}/testlanes/plugin.py"]
+    if lane.may_touch == "services":
+        deps.append("db:schema")  # the suite's schema; its conftest Pants infers
     return (
         "__defaults__({python_tests: dict("
         f"tags=[{lane.name!r}], batch_compatibility_tag={lane.batch!r}, "
-        f"timeout={lane.process_timeout}, extra_env_vars=[{timeout_env!r}]"
+        f"timeout={lane.process_timeout}, extra_env_vars={list(lane_env(lane))!r}, "
+        f"dependencies={deps!r}"
         ")})"
+    )
+
+
+def _module_source(layout: Layout, m: int) -> str:
+    """A hub or middle module is its imports and a value (covered on import); a leaf adds the
+    work its tests call."""
+    imports = layout.imports(m)
+    header = "".join(f"from synth import mod_{i:03d}\n" for i in imports)
+    value = " + ".join(["1", *(f"mod_{i:03d}.VALUE" for i in imports)])
+    if m < layout.hubs + layout.middles:
+        return f"{header}\nVALUE = {value}\n"
+    return (
+        f"{header}from synth.work import run\n\nVALUE = {value}\n\n\n"
+        "def work(seconds: float, cpu_share: float) -> int:\n"
+        "    run(seconds, cpu_share)\n"
+        "    return VALUE\n"
+    )
+
+
+def _test_source(f: SyntheticFile) -> str:
+    module = f"mod_{f.module:03d}"
+    uses_db = CPU_SHARE[f.lane] < 1.0
+    tests = []
+    for i, d in enumerate(f.durations):
+        if uses_db:
+            # A row in, the work, the row read back: real round trips to the process's database.
+            tests.append(
+                f"\n\ndef test_{i:03d}(conn) -> None:\n"
+                f'    conn.execute("INSERT INTO events (file, test) VALUES (%s, %s)", '
+                f"(__name__, {i}))\n"
+                f"    assert {module}.work({d!r}, {CPU_SHARE[f.lane]!r}) >= 1\n"
+                f'    row = conn.execute("SELECT count(*) FROM events WHERE file = %s AND '
+                f'test = %s", (__name__, {i})).fetchone()\n'
+                f"    assert row[0] >= 1\n"
+            )
+        else:
+            tests.append(
+                f"\n\ndef test_{i:03d}() -> None:\n"
+                f"    assert {module}.work({d!r}, {CPU_SHARE[f.lane]!r}) >= 1\n"
+            )
+    return (
+        f'"""Synthetic {f.lane} test file modelled on {f.source}."""\n\n'
+        f"from synth import {module}\n{''.join(tests)}"
     )
 
 
 def render_workspace(
     plan: Sequence[SyntheticFile], defaults: Mapping[str, str], real_pants_toml: str
 ) -> dict[str, str]:
-    """Every generated file of the workspace, path -> content (COPIED_FILES come on top)."""
+    """Every generated file of the workspace, path -> content (COPIED_FILES and the plugin's
+    packages come on top, in write_workspace)."""
     files: dict[str, str] = {
         "pants.toml": pants_toml(real_pants_toml),
         "pyproject.toml": PYPROJECT,
+        ".gitignore": "/dist/\n/.pants.d/\n/.pids/\n__pycache__/\n",
+        "db/BUILD": 'file(name="schema", source="schema.sql")\n',
+        "db/schema.sql": SCHEMA,
         "src/synth/BUILD": "python_sources()\n",
         "src/synth/__init__.py": "",
         "src/synth/work.py": WORK,
-        "src/synth/leaf.py": '"""The leaf module the one-change scenario edits."""\n\nVALUE = 1\n',
     }
-    modules = module_count(len(plan))
-    for m in range(1, modules):
-        imports = "from synth import leaf\n" if depends_on_leaf(m) else ""
-        result = "leaf.VALUE" if depends_on_leaf(m) else str(m)
-        files[f"src/synth/mod_{m:03d}.py"] = (
-            f"{imports}from synth.work import run\n\n\n"
-            "def work(seconds: float, cpu_share: float) -> int:\n"
-            "    run(seconds, cpu_share)\n"
-            f"    return {result}\n"
-        )
-    # Module 0 is the leaf itself: its tests call work and read the leaf.
-    files["src/synth/mod_000.py"] = (
-        "from synth import leaf\nfrom synth.work import run\n\n\n"
-        "def work(seconds: float, cpu_share: float) -> int:\n"
-        "    run(seconds, cpu_share)\n"
-        "    return leaf.VALUE\n"
-    )
+    layout = Layout.for_files(len(plan))
+    for m in range(layout.modules):
+        files[module_path(m)] = _module_source(layout, m)
     for lane in sorted({f.lane for f in plan}):
         files[f"tests/{lane}/BUILD"] = f"{defaults[lane]}\n\npython_tests()\n"
-    for f in plan:
-        module = f"mod_{f.module:03d}"
-        tests = "".join(
-            f"\n\ndef test_{i:03d}() -> None:\n"
-            f"    assert {module}.work({d!r}, {CPU_SHARE[f.lane]!r}) >= 0\n"
-            for i, d in enumerate(f.durations)
-        )
-        files[f.path] = (
-            f'"""Synthetic {f.lane} test file modelled on {f.source}."""\n\n'
-            f"from synth import {module}\n{tests}"
-        )
+        if CPU_SHARE[lane] < 1.0:
+            files[f"tests/{lane}/BUILD"] += 'python_test_utils(name="test_utils")\n'
+            files[f"tests/{lane}/conftest.py"] = INTEGRATION_CONFTEST
+    files.update({f.path: _test_source(f) for f in plan})
     return files
 
 
+def plugin_build(package: str) -> str:
+    """The BUILD file of a copied plugin directory (the orchestration's own use the visibility
+    backend, which the synthetic workspace does not load)."""
+    if package == "testlanes":
+        # Registers its fixtures module by name (import_plugin), which Pants cannot infer.
+        return 'python_sources(overrides={"plugin.py": {"dependencies": ["./fixtures.py"]}})\n'
+    return "python_sources()\n"
+
+
 def write_workspace(root: Path, files: Mapping[str, str], repo: Path) -> None:
-    """Write the generated files and copy COPIED_FILES from the repo into an empty root."""
+    """Write the generated files, copy COPIED_FILES and the plugin's packages from the repo into
+    an empty root, and commit it all (`--changed-since` and the replay's commits need git)."""
     if root.exists() and any(root.iterdir()):
         raise FileExistsError(f"{root} is not empty")
     for rel, content in files.items():
@@ -322,3 +432,14 @@ def write_workspace(root: Path, files: Mapping[str, str], repo: Path) -> None:
     for rel in COPIED_FILES:
         (root / rel).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(repo / rel, root / rel)
+    for package in PLUGIN_PACKAGES:
+        source = repo / "orchestration" / "src" / package
+        for py in source.rglob("*.py"):
+            dest = root / PLUGIN_ROOT / package / py.relative_to(source)
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(py, dest)
+            top = dest.parent.name == package
+            (dest.parent / "BUILD").write_text(plugin_build(package if top else ""))
+    git = ["git", "-c", "user.name=bench", "-c", "user.email=bench@localhost"]
+    for cmd in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-qm", "generated"]):
+        subprocess.run([*git, *cmd], cwd=root, check=True)

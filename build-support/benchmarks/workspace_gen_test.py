@@ -1,3 +1,4 @@
+import re
 import tomllib
 from collections import Counter
 from pathlib import Path
@@ -89,10 +90,72 @@ def test_plan_paths_are_unique_and_in_their_lane_directory() -> None:
     assert all(f.path.startswith(f"tests/{f.lane}/test_") for f in plan)
 
 
-def test_a_quarter_or_so_of_the_tests_depend_on_the_leaf() -> None:
-    plan = gen.plan_workspace(PROFILE, 200, seed=0)
-    share = len(gen.dependents_of_leaf(plan)) / len(plan)
-    assert 0.2 <= share <= 0.35
+def test_layout_is_mostly_leaves_with_a_few_hubs() -> None:
+    layout = gen.Layout.for_files(1000)
+    assert (layout.hubs, layout.middles, layout.leaves) == (10, 40, 150)
+
+
+def test_small_workspaces_still_have_every_layer() -> None:
+    layout = gen.Layout.for_files(12)
+    assert (layout.hubs, layout.middles, layout.leaves) == (1, 1, 1)
+
+
+def test_only_hubs_import_nothing_and_imports_point_one_layer_up() -> None:
+    layout = gen.Layout.for_files(1000)
+    hubs = range(layout.hubs)
+    middles = range(layout.hubs, layout.hubs + layout.middles)
+    for m in range(layout.modules):
+        imports = layout.imports(m)
+        if m in hubs:
+            assert imports == ()
+        elif m in middles:
+            assert len(imports) == 2
+            assert all(i in hubs for i in imports)
+        else:
+            assert len(imports) == 1
+            assert imports[0] in middles
+
+
+def test_fan_in_a_hub_reaches_many_more_tests_than_a_leaf() -> None:
+    plan = gen.plan_workspace(PROFILE, 1000)
+    layout = gen.Layout.for_files(1000)
+    hub_share = len(gen.dependents(plan, 0)) / len(plan)
+    leaf_share = len(gen.dependents(plan, layout.modules - 1)) / len(plan)
+    assert 0.15 <= hub_share <= 0.25  # about 2 / hubs
+    assert leaf_share <= 0.01  # about 1 / leaves
+
+
+def test_every_test_file_imports_a_leaf() -> None:
+    plan = gen.plan_workspace(PROFILE, 200)
+    layout = gen.Layout.for_files(200)
+    assert all(f.module >= layout.hubs + layout.middles for f in plan)
+
+
+def test_files_for_sizes_the_plan_to_the_asked_test_time() -> None:
+    # PROFILE's files average 5.65 s / 5 = 1.13 s.
+    assert gen.files_for(PROFILE, 113.0) == 100
+    plan = gen.plan_workspace(PROFILE, gen.files_for(PROFILE, 300.0))
+    assert 270 <= sum(f.seconds for f in plan) <= 330
+
+
+def test_changes_are_drawn_without_replacement_and_reproducibly() -> None:
+    files = [f"f{i}.py" for i in range(40)]
+    drawn = gen.sample_changes(files, 12, seed=3)
+    assert len(set(drawn)) == 12
+    assert set(drawn) <= set(files)
+    assert drawn == gen.sample_changes(reversed(files), 12, seed=3)  # order of input is moot
+    assert drawn != gen.sample_changes(files, 12, seed=4)
+
+
+def test_changes_are_uniform_over_the_files() -> None:
+    files = [f"f{i}.py" for i in range(10)]
+    counts = Counter(f for seed in range(2000) for f in gen.sample_changes(files, 2, seed=seed))
+    assert all(350 <= n <= 450 for n in counts.values())  # 400 expected each
+
+
+def test_changes_refuse_more_than_there_are_files() -> None:
+    with pytest.raises(ValueError, match="12 changes from 3"):
+        gen.sample_changes(["a", "b", "c"], 12, seed=0)
 
 
 def test_rendered_workspace_has_a_build_file_per_lane_with_its_defaults() -> None:
@@ -108,18 +171,22 @@ def test_rendered_workspace_has_one_test_function_per_profiled_test() -> None:
         assert files[f.path].count("\ndef test_") == len(f.durations)
 
 
-def test_every_module_a_test_imports_is_rendered() -> None:
+def test_every_module_is_rendered_with_its_imports() -> None:
     plan = gen.plan_workspace(PROFILE, 60)
     files = gen.render_workspace(plan, DEFAULTS, REAL_TOML)
-    assert {f"src/synth/mod_{f.module:03d}.py" for f in plan} <= set(files)
+    layout = gen.Layout.for_files(60)
+    for m in range(layout.modules):
+        imported = re.findall(r"from synth import mod_(\d+)", files[gen.module_path(m)])
+        assert tuple(int(i) for i in imported) == layout.imports(m)
 
 
-def test_leaf_dependents_import_the_leaf_and_others_do_not() -> None:
-    plan = gen.plan_workspace(PROFILE, 60)
+def test_integration_tests_use_the_plugins_database_and_others_do_not() -> None:
+    plan = gen.plan_workspace(PROFILE, 10)
     files = gen.render_workspace(plan, DEFAULTS, REAL_TOML)
-    for m in range(1, gen.module_count(60)):
-        imports_leaf = "from synth import leaf" in files[f"src/synth/mod_{m:03d}.py"]
-        assert imports_leaf == gen.depends_on_leaf(m)
+    for f in plan:
+        assert ("(conn)" in files[f.path]) == (f.lane == "integration")
+    assert "DELETE FROM events" in files["tests/integration/conftest.py"]
+    assert "tests/unit/conftest.py" not in files
 
 
 def test_pants_toml_keeps_the_python_setup_and_drops_plugins_and_lint() -> None:
@@ -127,24 +194,25 @@ def test_pants_toml_keeps_the_python_setup_and_drops_plugins_and_lint() -> None:
     assert config["GLOBAL"]["backend_packages"] == ["pants.backend.python"]
     assert "pythonpath" not in config["GLOBAL"]
     assert config["GLOBAL"]["pants_ignore"] == {"add": ["/dist/"]}
-    assert config["source"]["root_patterns"] == ["/src", "/tests"]
+    assert config["source"]["root_patterns"] == ["/src", "/tests", "/plugins"]
     assert config["python"]["resolves"] == {"python-default": "3rdparty/python/default.lock"}
     assert config["pytest"]["execution_slot_var"] == "TEST_SLOT"
     assert "ruff" not in config
 
 
-def test_toml_dumps_round_trips() -> None:
-    data = {"a": {"s": 'quote " here', "n": 3, "f": 0.5, "b": True, "l": ["x", 1], "t": {"k": "v"}}}
-    assert tomllib.loads(gen.toml_dumps(data)) == data
-
-
 def test_lane_defaults_give_a_directory_what_the_lane_macro_gives_a_target() -> None:
     lane = Lane("integration", "", "services", "integration", 900, 240, retries=2)
-    assert gen.lane_defaults(lane) == (
-        "__defaults__({python_tests: dict(tags=['integration'], "
-        "batch_compatibility_tag='integration', timeout=900, "
-        "extra_env_vars=['PYTEST_TIMEOUT=240'])})"
-    )
+    defaults = gen.lane_defaults(lane)
+    assert "tags=['integration'], batch_compatibility_tag='integration', timeout=900" in defaults
+    assert "'TEST_SERVICES=postgres', 'TEST_SUITE=synth'" in defaults
+    assert "'PYTEST_ADDOPTS=-p testlanes.plugin'" in defaults
+    assert "dependencies=['plugins/testlanes/plugin.py', 'db:schema']" in defaults
+
+
+def test_a_lane_without_services_loads_the_plugin_but_asks_for_no_database() -> None:
+    env = gen.lane_env(Lane("unit", "", "nothing", "unit", 60, 10))
+    assert "PYTEST_ADDOPTS=-p testlanes.plugin" in env
+    assert not [v for v in env if v.startswith(("TEST_SERVICES=", "TEST_SUITE="))]
 
 
 def test_write_workspace_refuses_a_non_empty_directory(tmp_path: Path) -> None:
