@@ -13,8 +13,9 @@ def test_scenarios_are_a_set_of_names() -> None:
     assert (args.reps, args.sizes) == (3, [50, 200, 800])
 
 
-def test_quick_mode_flips_one_lever_and_known_levers_are_checked() -> None:
-    assert run.parse_args(["--quick"]).levers == ["entire-lockfile"]
+def test_quick_mode_flips_no_lever_and_levers_can_be_named_or_none() -> None:
+    assert run.parse_args(["--quick"]).levers == []
+    assert run.parse_args(["--levers", "entire-lockfile"]).levers == ["entire-lockfile"]
     assert run.parse_args(["--levers", ""]).levers == []
 
 
