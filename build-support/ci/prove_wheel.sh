@@ -13,12 +13,12 @@
 #
 #   WHEEL_PROOF_REPS=N        repetitions per environment and mode (default 5: 10 per mode in all)
 #   WHEEL_PROOF_XDIST_REPS=N  repetitions of the `-n 2` and ini-configured runs per environment
-#                             (default 1)
+#                             (default 5: 10 per mode in all, as for the plain runs)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 
 reps="${WHEEL_PROOF_REPS:-5}"
-xdist_reps="${WHEEL_PROOF_XDIST_REPS:-1}"
+xdist_reps="${WHEEL_PROOF_XDIST_REPS:-5}"
 work="$(mktemp -d /tmp/testlanes-wheel.XXXXXX)"
 server_pid=""
 cleanup() {
