@@ -242,7 +242,8 @@ def real_workspace(
         name="real",
         root=root,
         test_root="backend/tests",
-        pythonpath="backend/src:backend/tests:orchestration/src",
+        # orchestration/tests: the child-run helpers (testlanes_testkit) some backend tests use.
+        pythonpath="backend/src:backend/tests:orchestration/src:orchestration/tests",
         cov_source="backend/src",
         change_file=change_file,
         real=True,
