@@ -26,7 +26,7 @@ def test_scenario_env_points_the_tests_at_the_harness_caches_only(
     assert "PANTS_CONFIG_FILES" not in env
     assert env["TEST_CACHE_DIR"] == str(tmp_path / "pg")
     assert env["TEST_LOCK_DIR"] == str(tmp_path / "locks")
-    assert env["PYTHONPATH"] == "backend/src:backend/tests:orchestration/src"
+    assert env["PYTHONPATH"] == "backend/src:backend/tests:orchestration/src:orchestration/tests"
     assert env["COVERAGE_FILE"] == "cov"
 
 
