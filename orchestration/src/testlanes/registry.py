@@ -110,12 +110,11 @@ class Registry:
                 self._export(placeholder_exports(name, self._env_names()))
                 continue
             try:
-                service = self._provision(name)
-                exports = service.env_exports()
+                self._services[name] = self._provision(name)
+                exports = self._services[name].env_exports()
             except PROVISIONING_ERRORS as exc:
-                self.close()
+                self.close()  # this service too, when only its variables failed
                 raise NotProvisioned(name, _describe(exc)) from None
-            self._services[name] = service
             self._export(exports)
 
     def prepare_xdist_controller(self, names: Iterable[str]) -> None:
