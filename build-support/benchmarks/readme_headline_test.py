@@ -25,13 +25,19 @@ ROWS = [
 SCALE = [report.ScalePoint(50, {"B0": benchstats.summarize([13.6])}, lower_bound=2.5)]
 
 
-def generated_report(scale: list[report.ScalePoint] = SCALE) -> str:
+def generated_report(
+    scale: list[report.ScalePoint] = SCALE,
+    rows: list[report.Row] = ROWS,
+    command: str = "python3 build-support/benchmarks/run.py --reps 3",
+    lead: str = "",
+) -> str:
     return report.markdown(
         title="Benchmarks",
-        command="python3 build-support/benchmarks/run.py --reps 3",
+        command=command,
         machine=MACHINE,
-        headline=ROWS,
-        baseline=100.0,
+        headline=rows,
+        baseline=rows[0].summary.median if rows[0].summary else None,
+        lead=lead,
         sections=[("B1: where the time goes", "| Rep | s |\n| --- | --- |\n| 1 | 9 |")],
         scale=scale,
         scale_note="synthetic",
@@ -98,7 +104,82 @@ def test_check_fails_while_the_readme_is_stale_and_passes_once_rewritten(tmp_pat
     report_md.write_text(generated_report())
     readme_md.write_text(readme())
     paths = ["--report", str(report_md), "--readme", str(readme_md)]
+    paths += ["--user-report", str(tmp_path / "no-user-scale-run.md")]
     assert headline.main(["--check", *paths]) == 1
     assert headline.main(paths) == 0
     assert headline.main(["--check", *paths]) == 0
     assert "| B1 | 80.0 | 0.800 |" in readme_md.read_text()
+
+
+def seconds_rows(**medians: float) -> list[report.Row]:
+    """Headline rows named by keyword (P_ci -> P-ci), B0 first."""
+    return [
+        report.Row(name.replace("_", "-"), "", benchstats.summarize([seconds]))
+        for name, seconds in medians.items()
+    ]
+
+
+THIS_SUITE = seconds_rows(B0=60.0, B1_ci=50.0, P_ci=75.0, replay=40.0)
+USER_SCALE = seconds_rows(B0=300.0, B1_ci=200.0, P_ci=150.0, replay=30.0)
+
+
+def parsed(rows: list[report.Row]) -> headline.Report:
+    return headline.parse(generated_report(rows=rows))
+
+
+def test_crossover_names_the_measured_sizes_between_which_pants_overtakes_xdist_cold() -> None:
+    sentence = headline.crossover([parsed(THIS_SUITE), parsed(USER_SCALE)])
+    assert "on a cold CI run (P-ci) between a serial job of 60 s and one of 5.0 min" in sentence
+    assert "(x xdist: 1.50, 0.75)" in sentence
+
+
+def test_crossover_says_already_when_pants_wins_at_the_smallest_measured_size() -> None:
+    sentence = headline.crossover([parsed(USER_SCALE), parsed(THIS_SUITE)])
+    assert (
+        "on a pull request (the replay's median, against xdist rerunning the whole suite) "
+        "already at a serial job of 60 s (x xdist: 0.80, 0.15)" in sentence
+    )
+
+
+def test_crossover_says_so_when_pants_wins_at_no_measured_size() -> None:
+    sentence = headline.crossover([parsed(THIS_SUITE)])
+    assert "cold CI run (P-ci) at no measured size, up to a serial job of 60 s" in sentence
+
+
+def test_crossover_compares_like_for_like_when_p_ci_also_runs_tests_xdist_does_not() -> None:
+    rows = seconds_rows(B0=60.0, B1_ci=50.0, P_ci=75.0, P_ci_backend=45.0, replay=40.0)
+    assert "already at a serial job of 60 s (x xdist: 0.90)" in headline.crossover([parsed(rows)])
+
+
+def test_crossover_says_nothing_is_compared_without_the_rows() -> None:
+    assert headline.crossover([parsed(ROWS)]).startswith("No report holds B0, B1-ci and P-ci")
+
+
+def test_the_lead_goes_above_the_command_of_a_report_written_before_its_slot() -> None:
+    lead = headline.render_lead(parsed(USER_SCALE))
+    placed = headline.place_lead(generated_report(rows=THIS_SUITE), lead)
+    assert placed.index("## At the user's scale") < placed.index("Command: `")
+    assert headline.parse(placed).median("B0") == 60.0
+
+
+def test_the_lead_replaces_the_slot_run_py_writes_and_stays_put_when_placed_again() -> None:
+    lead = headline.render_lead(parsed(USER_SCALE))
+    placed = headline.place_lead(generated_report(lead=headline.LEAD_SLOT), lead)
+    assert headline.place_lead(placed, lead) == placed
+    assert placed.count(headline.LEAD_BEGIN) == 1
+    assert "![user-scale benchmark chart](user-scale/benchmarks.png)" in placed
+
+
+def test_check_fails_while_the_reports_lead_is_stale(tmp_path: Path) -> None:
+    report_md, user_md = tmp_path / "benchmarks.md", tmp_path / "user.md"
+    readme_md = tmp_path / "README.md"
+    report_md.write_text(generated_report(rows=THIS_SUITE, lead=headline.LEAD_SLOT))
+    user_md.write_text(generated_report(rows=USER_SCALE, command="run.py --user-scale"))
+    readme_md.write_text(readme())
+    paths = ["--report", str(report_md), "--user-report", str(user_md), "--readme", str(readme_md)]
+    assert headline.main(paths) == 0
+    user_md.write_text(generated_report(rows=THIS_SUITE, command="run.py --user-scale --reps 5"))
+    assert headline.main(["--check", *paths]) == 1
+    assert headline.main(paths) == 0
+    assert "run.py --user-scale --reps 5" in report_md.read_text()
+    assert "run.py --user-scale --reps 5" in readme_md.read_text()

@@ -3,7 +3,8 @@ cannot check, and by default leaves a wipe-all suite's own commits to the suite.
 
 from __future__ import annotations
 
-from pathlib import Path
+import functools
+from collections.abc import Callable
 
 import pytest
 from testlanes_tests.provisioning.demo_suite import write_suite_config
@@ -65,83 +66,71 @@ def test_plugin_fixture_leaves_a_row(db_engine):
 """
 
 
-def _run(
-    root: Path, request: pytest.FixtureRequest, *, suite_lines: str, files: dict[str, str]
-) -> PytestRun:
-    write_suite_config(root, suite_lines=suite_lines)
-    for name, body in files.items():
-        (root / name).write_text(body)
-    # Declared for the whole process, as a BUILD file does: provisioned before conftest imports.
-    env = clean_env(
-        {"TEST_SERVICES": "postgres"}, cache_dir=registry(request.config).settings.cache_dir
-    )
-    return run_pytest([str(root)], cwd=root, env=env)
+# Each inner run: the suite table's extra lines and the files of the suite.
+RUNS = {
+    "held_session": (
+        "leak_check = true\n",
+        {"conftest.py": SESSION_HOLDING_A_TRANSACTION, "test_leaks.py": LEAKING_TESTS},
+    ),
+    "wipe_all": ("", {"test_wipe.py": WIPE_ALL_SUITE}),
+    "wipe_all_checked": ("leak_check = true\n", {"test_wipe.py": WIPE_ALL_SUITE}),
+}
 
 
 @pytest.fixture(scope="module")
-def held_session_run(
+def inner_run(
     tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
-) -> PytestRun:
-    return _run(
-        tmp_path_factory.mktemp("held"),
-        request,
-        suite_lines="leak_check = true\n",
-        files={"conftest.py": SESSION_HOLDING_A_TRANSACTION, "test_leaks.py": LEAKING_TESTS},
-    )
+) -> Callable[[str], PytestRun]:
+    """The inner run of RUNS[name], made once per module however many tests read it."""
 
+    @functools.cache
+    def run(name: str) -> PytestRun:
+        suite_lines, files = RUNS[name]
+        root = tmp_path_factory.mktemp(name)
+        write_suite_config(root, suite_lines=suite_lines)
+        for file_name, body in files.items():
+            (root / file_name).write_text(body)
+        # Declared for the whole process, as a BUILD file does: provisioned before conftest
+        # imports.
+        env = clean_env(
+            {"TEST_SERVICES": "postgres"}, cache_dir=registry(request.config).settings.cache_dir
+        )
+        return run_pytest([str(root)], cwd=root, env=env)
 
-@pytest.fixture(scope="module")
-def wipe_all_run(
-    tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
-) -> PytestRun:
-    return _run(
-        tmp_path_factory.mktemp("wipe_all"),
-        request,
-        suite_lines="",
-        files={"test_wipe.py": WIPE_ALL_SUITE},
-    )
-
-
-@pytest.fixture(scope="module")
-def wipe_all_checked_run(
-    tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
-) -> PytestRun:
-    return _run(
-        tmp_path_factory.mktemp("wipe_all_checked"),
-        request,
-        suite_lines="leak_check = true\n",
-        files={"test_wipe.py": WIPE_ALL_SUITE},
-    )
+    return run
 
 
 LEAKS = [f"test_commits_a_row_and_leaves_it[{n}]" for n in range(3)]
 
 
 def test_a_leak_is_still_reported_while_the_suite_holds_a_lock_on_the_table(
-    held_session_run: PytestRun,
+    inner_run: Callable[[str], PytestRun],
 ) -> None:
+    run = inner_run("held_session")
     for name in LEAKS:
-        result = held_session_run.outcomes[name]
-        assert result.outcome == "error", held_session_run.stdout + held_session_run.stderr
+        result = run.outcomes[name]
+        assert result.outcome == "error", run.stdout + run.stderr
         pytest.LineMatcher(result.message.splitlines()).fnmatch_lines(
             ["*test_commits_a_row_and_leaves_it*left rows behind (workspaces: 1)*"]
         )
 
 
 def test_the_check_never_waits_for_the_lock_the_suite_holds(
-    held_session_run: PytestRun, tmp_path_factory: pytest.TempPathFactory
+    inner_run: Callable[[str], PytestRun], tmp_path_factory: pytest.TempPathFactory
 ) -> None:
     # Each test used to wait out a 5 s lock timeout in TRUNCATE and fail with LockNotAvailable.
+    run = inner_run("held_session")
     report = next(tmp_path_factory.getbasetemp().glob("held*/junit.xml"))
     seconds = {r.name: r.seconds for r in read_report(report)}
     assert sum(seconds[name] for name in LEAKS) < 5.0, seconds
-    assert "LockNotAvailable" not in held_session_run.stdout
+    assert "LockNotAvailable" not in run.stdout
 
 
 def test_when_it_cannot_clean_up_it_says_once_why_and_which_setting_turns_it_off(
-    held_session_run: PytestRun,
+    inner_run: Callable[[str], PytestRun],
 ) -> None:
-    pytest.LineMatcher(held_session_run.stderr.splitlines()).fnmatch_lines(
+    run = inner_run("held_session")
+    pytest.LineMatcher(run.stderr.splitlines()).fnmatch_lines(
         [
             "[[]testlanes] leak check: cannot empty the tables after *test_commits_a_row_and_"
             "leaves_it[[]0]: pid * (application_name *, idle in transaction, transaction open "
@@ -151,20 +140,22 @@ def test_when_it_cannot_clean_up_it_says_once_why_and_which_setting_turns_it_off
             "[[]tool.testlanes.suites.demo]"
         ]
     )
-    assert held_session_run.stderr.count("[testlanes] leak check:") == 1
+    assert run.stderr.count("[testlanes] leak check:") == 1
 
 
 def test_by_default_a_wipe_all_suites_own_commits_are_left_to_the_suite(
-    wipe_all_run: PytestRun,
+    inner_run: Callable[[str], PytestRun],
 ) -> None:
-    result = wipe_all_run.outcomes["test_own_connection_commits_a_row"]
-    assert result.outcome == "passed", wipe_all_run.stdout + wipe_all_run.stderr
+    run = inner_run("wipe_all")
+    result = run.outcomes["test_own_connection_commits_a_row"]
+    assert result.outcome == "passed", run.stdout + run.stderr
 
 
 def test_by_default_a_test_using_the_plugins_fixtures_is_still_checked(
-    wipe_all_run: PytestRun,
+    inner_run: Callable[[str], PytestRun],
 ) -> None:
-    result = wipe_all_run.outcomes["test_plugin_fixture_leaves_a_row"]
+    run = inner_run("wipe_all")
+    result = run.outcomes["test_plugin_fixture_leaves_a_row"]
     assert result.outcome == "error"
     pytest.LineMatcher(result.message.splitlines()).fnmatch_lines(
         ["*test_plugin_fixture_leaves_a_row left rows behind (collections: 1)*"]
@@ -172,10 +163,11 @@ def test_by_default_a_test_using_the_plugins_fixtures_is_still_checked(
 
 
 def test_with_leak_check_true_the_suites_own_commits_are_checked_too(
-    wipe_all_checked_run: PytestRun,
+    inner_run: Callable[[str], PytestRun],
 ) -> None:
-    result = wipe_all_checked_run.outcomes["test_own_connection_commits_a_row"]
-    assert result.outcome == "error", wipe_all_checked_run.stdout + wipe_all_checked_run.stderr
+    run = inner_run("wipe_all_checked")
+    result = run.outcomes["test_own_connection_commits_a_row"]
+    assert result.outcome == "error", run.stdout + run.stderr
     pytest.LineMatcher(result.message.splitlines()).fnmatch_lines(
         ["*test_own_connection_commits_a_row left rows behind (workspaces: 1)*"]
     )
