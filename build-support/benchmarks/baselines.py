@@ -120,10 +120,11 @@ def run_b1(ws: Workspace, python: Path, logs: Path, rep: int, workers: int) -> B
     return B1Run(total, ends["fast"][0], ends["integration"][0], combine)
 
 
-def frozen_requirements(export_python: Path, dest: Path, extra: Sequence[str] = ()) -> Path:
-    """What a CI job for the plain suite installs: the exported resolve's pins, plus extra lines."""
+def frozen_requirements(export_python: Path, dest: Path) -> Path:
+    """What a CI job for the plain suite installs: the exported resolve's pins (pytest-xdist
+    among them)."""
     frozen = capture([str(export_python), "-m", "pip", "freeze", "--exclude-editable"])
-    dest.write_text("\n".join([*frozen.splitlines(), *extra]) + "\n")
+    dest.write_text(frozen + "\n")
     return dest
 
 

@@ -18,7 +18,7 @@ from harness import Timed, interleave, must, progress, repeat
 from pants_runs import PantsRun, clone_run
 from replay import Replay, precision_with
 from results import Results
-from workspaces import XDIST_REQUIREMENTS, Workspace
+from workspaces import Workspace
 
 
 @dataclass(frozen=True)
@@ -95,9 +95,7 @@ def ci_baselines(
         plain[name].append(result)
         return result
 
-    requirements = frozen_requirements(
-        export_python, work / "ci-requirements.txt", XDIST_REQUIREMENTS
-    )
+    requirements = frozen_requirements(export_python, work / "ci-requirements.txt")
     progress("B0-ci/B1-ci: warming pip's cache (not timed)")
     must(ci_venv(requirements, work / "ci-venv-warm", logs / "ci-venv-warm.log"), "pip install")
 

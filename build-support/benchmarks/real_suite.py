@@ -16,7 +16,7 @@ from harness import Timed, fresh, progress, repeat
 from pants_runs import PantsRun, Stores, pants_test
 from results import Results, guarded
 from scenarios import filled_remote_cache, modes, one_change, remote, replay, startup_profile
-from workspaces import Workspace, env_groups, real_workspace, stop_pantsd, xdist_python
+from workspaces import Workspace, env_groups, real_workspace, stop_pantsd
 
 from testlanes_report.junit import read_report
 
@@ -36,7 +36,6 @@ def real_suite(
     # Plain pytest runs a process per suite: the variables the BUILD files give each directory.
     ws.groups = env_groups(checkout_a, ws.files())
     extra_tests = sorted({f for files in lanes.values() for f in files} - set(ws.files()))
-    xdist = xdist_python(export_python, logs / "xdist-install.log")
     scenarios = args.scenarios
 
     # B0 also yields the per-test durations the synthetic workspaces are drawn from.
@@ -56,7 +55,7 @@ def real_suite(
     b1_runs: list[B1Run] = []
 
     def b1(rep: int) -> Timed:
-        run = run_b1(ws, xdist, logs, rep, workers=cores)
+        run = run_b1(ws, export_python, logs, rep, workers=cores)
         b1_runs.append(run)
         return run.total
 

@@ -16,7 +16,7 @@ from harness import CACHE, REPO, Timed, fresh, interleave, must, progress, repea
 from pants_runs import PantsRun, Stores, pants_test
 from results import SCALE_HEADLINE, Results
 from scenarios import filled_remote_cache, one_change, remote, replay, startup_profile
-from workspaces import LANES, Workspace, group_by_env, stop_pantsd, xdist_python
+from workspaces import LANES, Workspace, group_by_env, stop_pantsd
 
 from lane_guard.lanes_toml import load_lanes
 from testlanes_report.junit import find_reports, read_reports
@@ -33,12 +33,11 @@ def scaling(args: argparse.Namespace, work: Path, results: Results, export_pytho
     defaults = {lane: gen.lane_defaults(lanes.lane(lane)) for lane in LANES}
     envs = {lane: gen.lane_env(lanes.lane(lane)) for lane in LANES}
     real_toml = (REPO / "pants.toml").read_text()
-    xdist = xdist_python(export_python, work / "logs-scale" / "xdist-install.log")
     # Named caches (pex and pip downloads) persist across the scaling runs: the growth with the
     # suite is the point here; the real suite's P-cold measures a truly empty cache.
     named = CACHE / "named-caches"
     for n in args.sizes:
-        scale_point(args, work, results, export_python, n, xdist, defaults, envs, real_toml, named)
+        scale_point(args, work, results, export_python, n, defaults, envs, real_toml, named)
 
 
 def scale_point(
@@ -47,7 +46,6 @@ def scale_point(
     results: Results,
     export_python: Path,
     n: int,
-    xdist: Path,
     defaults: Mapping[str, str],
     envs: Mapping[str, tuple[str, ...]],
     real_toml: str,
@@ -107,7 +105,7 @@ def scale_point(
     done = interleave(
         {
             f"scale {n}: B0": lambda r: run_b0(ws, export_python, logs, r),
-            f"scale {n}: B1": lambda r: run_b1(ws, xdist, logs, r, workers=cores).total,
+            f"scale {n}: B1": lambda r: run_b1(ws, export_python, logs, r, workers=cores).total,
             f"scale {n}: P-cold": cold,
         },
         args.scale_reps,

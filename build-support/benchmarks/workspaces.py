@@ -12,14 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import workspace_gen as gen
-from harness import CACHE, REPO, capture, clean_env, must, progress, timed
-
-# pytest-xdist is not in the resolve: B1 gets it from a venv of ours layered on the export.
-XDIST_VENV = CACHE / "xdist-venv"
-
-
-XDIST_REQUIREMENTS = ("pytest-xdist>=3.6,<4", "execnet>=2.1,<3")
-
+from harness import REPO, capture, clean_env, must, timed
 
 LANES = gen.LANES
 
@@ -173,43 +166,6 @@ def export_resolve(root: Path, log: Path) -> Path:
     if not found:
         raise SystemExit(f"pants export left no interpreter; see {log}")
     return found[-1]
-
-
-def xdist_python(export_python: Path, log: Path) -> Path:
-    """A venv of ours that sees the exported resolve (a .pth file) plus pytest-xdist."""
-    python = XDIST_VENV / "bin" / "python"
-    ready = XDIST_VENV / ".ready"
-    wanted = "\n".join(XDIST_REQUIREMENTS)
-    if not ready.exists() or ready.read_text() != wanted:
-        progress(f"creating {XDIST_VENV} with {', '.join(XDIST_REQUIREMENTS)}")
-        shutil.rmtree(XDIST_VENV, ignore_errors=True)
-        subprocess.run([str(export_python), "-m", "venv", str(XDIST_VENV)], check=True)
-        must(
-            timed(
-                [
-                    str(python),
-                    "-m",
-                    "pip",
-                    "install",
-                    "--no-deps",
-                    "--disable-pip-version-check",
-                    *XDIST_REQUIREMENTS,
-                ],
-                cwd=CACHE,
-                env=clean_env(),
-                log=log,
-            ),
-            "installing pytest-xdist",
-        )
-        ready.write_text(wanted)
-    export_site = capture(
-        [str(export_python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"]
-    )
-    own_site = capture(
-        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"]
-    )
-    (Path(own_site) / "catalog_bench_export.pth").write_text(export_site + "\n")
-    return python
 
 
 def stop_pantsd(root: Path) -> None:
