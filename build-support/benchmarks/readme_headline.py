@@ -175,7 +175,7 @@ def crossover(reports: Sequence[Report]) -> str:
     sizes = " and ".join(_size(c.b0) for c in sorted(points, key=lambda c: c.b0))
     return (
         f"Measured at serial-job (B0) sizes of {sizes}, Pants overtakes pytest-xdist's CI job "
-        f"(B1-ci) on a cold CI run (P-ci) "
+        f"(B1-ci) on a cold CI run (P-ci over the tests B1-ci runs) "
         f"{_where_pants_wins([(c.b0, c.cold) for c in points])}, and on a pull request (the "
         f"replay's median, against xdist rerunning the whole suite) "
         f"{_where_pants_wins([(c.b0, c.pull_request) for c in points])}."
