@@ -5,6 +5,7 @@ P-ci again with one Pants option flipped, to keep what pays and drop what does n
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -14,11 +15,13 @@ import bench_report as report
 import benchstats
 from analysis import cold_closing
 from baselines import ci_venv, frozen_requirements, run_b0, run_b1, with_ci_venv
-from harness import Timed, interleave, must, progress, repeat
+from harness import REPO, Timed, interleave, must, progress, repeat
 from pants_runs import PantsRun, clone_run
 from replay import Replay, precision_with
 from results import Results
 from workspaces import Workspace
+
+from lane_guard.lanes_toml import LANES_FILE, load_lanes
 
 
 @dataclass(frozen=True)
@@ -37,12 +40,23 @@ class Lever:
             path.write_text(content.replace(text, replacement))
 
 
+# What the lanes leave unloaded (lanes.toml's disable_plugins): one `-p` each loads it again.
+_DISABLED_PLUGINS = sorted(
+    {name for lane in load_lanes(REPO / LANES_FILE).lanes for name in lane.disable_plugins}
+)
+
 # What the cold profile showed (docs/benchmarks.md, "P-cold: where the time goes").
 LEVERS = (
     Lever(
         "entire-lockfile",
         "one requirements pex for every test process (pants.ci.toml sets it: flipped off here)",
         ("--no-python-run-against-entire-lockfile",),
+    ),
+    Lever(
+        "all-plugins",
+        "every installed pytest plugin loaded by every test process (lanes.toml's "
+        "disable_plugins undone)",
+        ("--pytest-args=" + " ".join(f"-p {name}" for name in _DISABLED_PLUGINS),),
     ),
     Lever(
         "batch-size-8",
@@ -237,11 +251,12 @@ class ColdCi:
         )
         return summary
 
-    def levers(self, committed: Layout, chosen: Sequence[str]) -> list[Layout]:
-        """P-ci again with each chosen lever."""
+    def levers(self, committed: Layout, chosen: Sequence[str], reps: int) -> list[Layout]:
+        """P-ci again with each chosen lever, reps times each."""
         out = []
         for lever in (lever for lever in LEVERS if lever.name in chosen):
-            summary, failed, runs = self.measure(f"P-ci-{lever.name}", lever)
+            again = dataclasses.replace(self, reps=reps)
+            summary, failed, runs = again.measure(f"P-ci-{lever.name}", lever)
             out.append(Layout(lever.name, lever.what, summary, failed, tuple(runs[-1].batches())))
         return out
 
@@ -277,7 +292,8 @@ def lever_section(
     ]
     return (
         "Levers on the cold CI run (P-ci, one option at a time)",
-        f"Medians of {reps}; each row flips one option against the repository as committed. "
+        f"Medians of {reps} (P-ci as committed: of its own repetitions); each row flips one "
+        f"option against the repository as committed. "
         f"Replay precision: the pull-request replay's changes met with each run's batches "
         f"(a batch reruns as a whole when one of its files depends on the change).\n\n"
         + report.markdown_table(header, rows),

@@ -158,7 +158,7 @@ def real_suite(
         if "ci" in scenarios:  # after P-warm-local: its closing note uses Pants' start-up
             cold_ci = ColdCi(ws, work, stores.named, logs, reps)
             p_ci = cold_ci.row(results, b1ci)
-            levers = cold_ci.levers(p_ci, args.levers)
+            levers = cold_ci.levers(p_ci, args.levers, args.lever_reps)
         progress("P-warm: priming pantsd (not timed)")
         pants_test(ws, stores, logs / "p-warm-prime.log", pantsd=True)
         warm_runs: list[PantsRun] = []
@@ -195,7 +195,7 @@ def real_suite(
             lambda: remote_and_replay(args, ws, work, logs, results, b0.median, stores.named),
         )
     if p_ci and levers:  # after the replay: its changes give each layout's precision
-        results.sections.append(lever_section(p_ci, levers, results.replays, reps))
+        results.sections.append(lever_section(p_ci, levers, results.replays, args.lever_reps))
     stop_pantsd(ws.root)
 
 

@@ -131,6 +131,7 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
         default=None,
         help="P-ci again with each of these options flipped (comma-separated; '' for none)",
     )
+    parser.add_argument("--lever-reps", type=int, help="repetitions per lever (default: --reps)")
     parser.add_argument(
         "--replay-files",
         default=",".join(REAL_FILES),
@@ -159,6 +160,7 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     args.sizes = [50, 200, 800] if args.sizes is None else args.sizes
     if args.levers is None:
         args.levers = ",".join(lever.name for lever in LEVERS)
+    args.lever_reps = args.lever_reps or args.reps
     args.scenarios = set(args.scenarios.split(","))
     args.levers = [name for name in args.levers.split(",") if name]
     args.replay_files = [name for name in args.replay_files.split(",") if name]

@@ -176,7 +176,7 @@ def headline_scenarios(
     )
     b0 = results.baseline = results.baseline or done["B0"][0].median
     p_ci = cold_ci.row(results, done["B1-ci"][0], measured=(*done["P-ci"], p_ci_runs))
-    levers = cold_ci.levers(p_ci, args.levers)
+    levers = cold_ci.levers(p_ci, args.levers, args.lever_reps)
     if args.user_scale:
         candidates = [f.path for f in plan] + [
             gen.module_path(m) for m in range(gen.Layout.for_files(len(plan)).modules)
@@ -187,7 +187,7 @@ def headline_scenarios(
     with filled_remote_cache(ws, work, logs, stores.named) as server:
         remote(ws, work, logs, args.reps, results, b0, server, named=stores.named)
         replay(ws, work, logs, results, b0, server, stores.named, files)
-    results.sections.append(lever_section(p_ci, levers, results.replays, args.reps))
+    results.sections.append(lever_section(p_ci, levers, results.replays, args.lever_reps))
 
 
 def profile_from_reports(reports: Path, lanes: dict[str, list[str]]) -> list[gen.FileProfile]:

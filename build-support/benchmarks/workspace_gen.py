@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from lane_guard.lanes_toml import LANES_FILE, load_lanes
+from lane_guard.macros import pytest_addopts
 
 if TYPE_CHECKING:
     from lane_guard.lanes_toml import Lane
@@ -47,6 +48,7 @@ MODULES_PER_MIDDLE = 5
 # under their own source root (outside the coverage of src/).
 PLUGIN_PACKAGES = ("testlanes", "embedded_postgres")
 PLUGIN_ROOT = "plugins"
+PLUGIN_MODULE = "testlanes.plugin"  # in source form: loaded with -p, as in this repository
 SUITE = "synth"
 # Sections of pants.toml a synthetic workspace needs; the rest (plugins, lint) stays out.
 PANTS_SECTIONS = (
@@ -320,7 +322,7 @@ def run(seconds: float, cpu_share: float) -> None:
 def lane_env(lane: Lane) -> tuple[str, ...]:
     """What the lane's macro gives a target's environment: policy, services, the plugin."""
     services = ("postgres",) if lane.may_touch == "services" else ()
-    return (*lane.env(services, SUITE if services else None), "PYTEST_ADDOPTS=-p testlanes.plugin")
+    return (*lane.env(services, SUITE if services else None), *pytest_addopts(lane, PLUGIN_MODULE))
 
 
 def lane_defaults(lane: Lane) -> str:

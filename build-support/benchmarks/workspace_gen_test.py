@@ -215,6 +215,11 @@ def test_a_lane_without_services_loads_the_plugin_but_asks_for_no_database() -> 
     assert not [v for v in env if v.startswith(("TEST_SERVICES=", "TEST_SUITE="))]
 
 
+def test_a_lane_that_disables_plugins_disables_them_in_the_workspace_too() -> None:
+    lane = Lane("unit", "", "nothing", "unit", 60, 10, disable_plugins=("schemathesis",))
+    assert "PYTEST_ADDOPTS=-p testlanes.plugin -p no:schemathesis" in gen.lane_env(lane)
+
+
 def test_write_workspace_refuses_a_non_empty_directory(tmp_path: Path) -> None:
     (tmp_path / "x").write_text("")
     with pytest.raises(FileExistsError):

@@ -77,7 +77,8 @@ def test_an_integration_macro_carries_the_lane_policy_services_and_suite(lanes_f
         "TEST_LOCK_TIMEOUT=180",
         "TEST_SERVICES=postgres",
         "TEST_SUITE=catalog",
-        "PYTEST_ADDOPTS=-p testlanes.plugin",
+        "PYTEST_ADDOPTS=-p testlanes.plugin -p no:schemathesis -p no:hypothesispytest "
+        "-p no:pytest_postgresql",
     ]
 
 
@@ -92,6 +93,30 @@ def test_a_plugin_installed_as_a_distribution_is_not_loaded_twice(tmp_path: Path
     fields = python_tests_kwargs(config, config.lane("unit"), "tests")
     assert fields["dependencies"] == ["3rdparty/python#testlanes"]
     assert not [v for v in fields["extra_env_vars"] if v.startswith("PYTEST_ADDOPTS=")]
+
+
+def test_a_lane_disables_the_plugins_it_names_also_when_the_plugin_is_installed(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "lanes.toml"
+    path.write_text(
+        'plugin_target = "3rdparty/python#testlanes"\n[lanes.unit]\nmay_touch = "nothing"\n'
+        'process_timeout = 60\ntest_timeout = 10\ndisable_plugins = ["schemathesis"]\n'
+    )
+    config = load_lanes(path)
+    fields = python_tests_kwargs(config, config.lane("unit"), "tests")
+    assert "PYTEST_ADDOPTS=-p no:schemathesis" in fields["extra_env_vars"]
+
+
+@pytest.mark.parametrize("value", ['"schemathesis"', '["-p no:x"]', "[1]", '[""]'])
+def test_disable_plugins_must_be_a_list_of_plugin_names(lanes_file: Path, value: str) -> None:
+    lanes_file.write_text(
+        lanes_file.read_text().replace(
+            'disable_plugins = ["schemathesis", "pytest_postgresql"]', f"disable_plugins = {value}"
+        )
+    )
+    with pytest.raises(LanesError, match=r"\[lanes.unit\] disable_plugins must be a list"):
+        load_lanes(lanes_file)
 
 
 def test_a_unit_macro_refuses_services_naming_the_build_file(lanes_file: Path) -> None:

@@ -34,6 +34,7 @@ _KEYS = {
     "test_timeout",
     "retries",
     "lock_timeout",
+    "disable_plugins",
 }
 
 
@@ -51,6 +52,9 @@ class Lane:
     test_timeout: int
     retries: int = 0
     lock_timeout: int | None = None
+    # Installed pytest plugins this lane's processes do not load (`-p no:NAME`): every process
+    # otherwise pays their import before its first test.
+    disable_plugins: tuple[str, ...] = ()
 
     def env(self, services: tuple[str, ...] = (), suite: str | None = None) -> tuple[str, ...]:
         """The variables (``NAME=value``) that give a test process this lane's policy."""
@@ -128,6 +132,14 @@ def _lane(path: Path, name: str, table: Any) -> Lane:
         numbers[key] = value
     if numbers["test_timeout"] >= numbers["process_timeout"]:
         raise LanesError(f"{where} test_timeout must be below process_timeout")
+    disabled = table.get("disable_plugins", [])
+    if not isinstance(disabled, list) or not all(
+        isinstance(name, str) and name and not any(c.isspace() for c in name) for name in disabled
+    ):
+        raise LanesError(
+            f"{where} disable_plugins must be a list of pytest plugin names (as `-p no:NAME` "
+            f"takes them), e.g. [\"schemathesis\"]"
+        )
     return Lane(
         name=name,
         description=str(table.get("description", "")),
@@ -137,4 +149,5 @@ def _lane(path: Path, name: str, table: Any) -> Lane:
         test_timeout=numbers["test_timeout"],
         retries=numbers.get("retries", 0),
         lock_timeout=numbers.get("lock_timeout"),
+        disable_plugins=tuple(disabled),
     )

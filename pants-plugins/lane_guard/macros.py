@@ -50,7 +50,11 @@ def python_tests_kwargs(
         "batch_compatibility_tag": batch or lane.batch,
         "timeout": lane.process_timeout,
         "dependencies": [config.plugin_target, *deps],
-        "extra_env_vars": [*lane.env(services, suite), *plugin_addopts(config), *extra],
+        "extra_env_vars": [
+            *lane.env(services, suite),
+            *pytest_addopts(lane, config.plugin_module),
+            *extra,
+        ],
     }
 
 
@@ -60,6 +64,9 @@ def _strings(value: Any, where: str, name: str) -> list[str]:
     return [str(v) for v in value]
 
 
-def plugin_addopts(config: LaneConfig) -> list[str]:
-    """`PYTEST_ADDOPTS=-p <module>` for a plugin in source form; none for an installed one."""
-    return [f"PYTEST_ADDOPTS=-p {config.plugin_module}"] if config.plugin_module else []
+def pytest_addopts(lane: Lane, plugin_module: str | None) -> list[str]:
+    """`PYTEST_ADDOPTS`: `-p <module>` for a plugin in source form (an installed one loads by its
+    entry point), `-p no:<name>` for each plugin the lane disables; none when neither applies."""
+    options = [f"-p {plugin_module}"] if plugin_module else []
+    options += [f"-p no:{name}" for name in lane.disable_plugins]
+    return [f"PYTEST_ADDOPTS={' '.join(options)}"] if options else []
