@@ -149,21 +149,26 @@ class Comparison:
 
 
 def _where_pants_wins(points: Sequence[tuple[float, float | None]]) -> str:
-    """Where along the measured sizes (B0 seconds, ratio to xdist) the ratio first drops to 1."""
+    """Where along the measured sizes (B0 seconds, ratio to xdist) Pants is at most xdist's time:
+    never extrapolated, so wins and losses that do not split at one size are listed as they are."""
     measured = sorted((b0, x) for b0, x in points if x is not None)
     if not measured:
         return "not measured"
-    ratios = ", ".join(f"{x:.2f}" for _, x in measured)
-    for index, (b0, x) in enumerate(measured):
-        if x <= 1.0:
-            if index == 0:
-                return f"already at a serial job of {_size(b0)} (x xdist: {ratios})"
-            return (
-                f"between a serial job of {_size(measured[index - 1][0])} and one of "
-                f"{_size(b0)} (x xdist: {ratios})"
-            )
+    ratios = f"(x xdist: {', '.join(f'{x:.2f}' for _, x in measured)})"
+    wins = [b0 for b0, x in measured if x <= 1.0]
+    losses = [b0 for b0, x in measured if x > 1.0]
+    if not wins:
+        return f"at no measured size, up to a serial job of {_size(measured[-1][0])} {ratios}"
+    if not losses:
+        return f"already at a serial job of {_size(wins[0])}, the smallest measured {ratios}"
+    if max(losses) < min(wins):
+        return (
+            f"between a serial job of {_size(max(losses))} and one of {_size(min(wins))} "
+            f"{ratios}"
+        )
     return (
-        f"at no measured size, up to a serial job of {_size(measured[-1][0])} (x xdist: {ratios})"
+        f"at a serial job of {', '.join(map(_size, wins))} but not at one of "
+        f"{', '.join(map(_size, losses))} {ratios}"
     )
 
 

@@ -139,7 +139,7 @@ def test_crossover_says_already_when_pants_wins_at_the_smallest_measured_size() 
     sentence = headline.crossover([parsed(USER_SCALE), parsed(THIS_SUITE)])
     assert (
         "on a pull request (the replay's median, against xdist rerunning the whole suite) "
-        "already at a serial job of 60 s (x xdist: 0.80, 0.15)" in sentence
+        "already at a serial job of 60 s, the smallest measured (x xdist: 0.80, 0.15)" in sentence
     )
 
 
@@ -152,7 +152,21 @@ def test_crossover_says_so_when_pants_wins_at_no_measured_size() -> None:
 
 def test_crossover_compares_like_for_like_when_p_ci_also_runs_tests_xdist_does_not() -> None:
     rows = seconds_rows(B0=60.0, B1_ci=50.0, P_ci=75.0, P_ci_backend=45.0, replay=40.0)
-    assert "already at a serial job of 60 s (x xdist: 0.90)" in headline.crossover([parsed(rows)])
+    assert (
+        "(P-ci over the tests B1-ci runs) already at a serial job of 60 s, the smallest "
+        "measured (x xdist: 0.90)" in headline.crossover([parsed(rows)])
+    )
+
+
+def test_crossover_never_extrapolates_a_win_at_a_small_size_to_a_larger_one() -> None:
+    small_win = seconds_rows(B0=60.0, B1_ci=50.0, P_ci=45.0, replay=40.0)
+    sentence = headline.crossover([parsed(small_win), parsed(USER_SCALE)])
+    assert "runs) already at a serial job of 60 s, the smallest measured (x xdist: 0.90, 0.75)" in (
+        sentence
+    )
+    large_loss = seconds_rows(B0=300.0, B1_ci=200.0, P_ci=220.0, replay=30.0)
+    sentence = headline.crossover([parsed(small_win), parsed(large_loss)])
+    assert "at a serial job of 60 s but not at one of 5.0 min (x xdist: 0.90, 1.10)" in sentence
 
 
 def test_crossover_says_nothing_is_compared_without_the_rows() -> None:
