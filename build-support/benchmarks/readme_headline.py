@@ -195,12 +195,13 @@ def render_lead(user: Report) -> str:
             "## At the user's scale",
             "",
             f"From [user-scale/benchmarks.md](user-scale/benchmarks.md) ({user.provenance()}),"
-            " where every row's per-process breakdown, the replay and the levers are. This "
-            "repository's own suite follows from `## Machine` on.",
+            " where every row's per-process breakdown, the replay and the levers are.",
             "",
             user.headline.project(HEADLINE_COLUMNS).markdown(),
             "",
             "![user-scale benchmark chart](user-scale/benchmarks.png)",
+            "",
+            "## This repository's suite",
             LEAD_END,
         ]
     )
