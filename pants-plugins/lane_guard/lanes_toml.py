@@ -138,7 +138,7 @@ def _lane(path: Path, name: str, table: Any) -> Lane:
     ):
         raise LanesError(
             f"{where} disable_plugins must be a list of pytest plugin names (as `-p no:NAME` "
-            f"takes them), e.g. [\"schemathesis\"]"
+            f'takes them), e.g. ["schemathesis"]'
         )
     return Lane(
         name=name,
