@@ -13,6 +13,7 @@ import pytest
 
 from testlanes.lane_policy import LANE_VAR, MAY_TOUCH_VAR, RETRIES_VAR, STRICT_VAR, LanePolicy
 from testlanes_report.junit import TestResult, by_case_name, read_report
+from testlanes_testkit.runner import UNNEEDED_PLUGINS
 
 # Lanes as this repository's lanes.toml defines them, for tests of the rules themselves.
 UNIT = LanePolicy("unit", "nothing")
@@ -65,6 +66,9 @@ def run_in_lane(
         # is not an xdist worker: the inner session of a unit-lane test would break its own rule.
         "-p",
         "no:xdist",
+        # The lanes load none of them where they are not needed (lanes.toml's disable_plugins),
+        # so the outer process may not have imported them before its lane rule was armed.
+        *(option for plugin in UNNEEDED_PLUGINS for option in ("-p", f"no:{plugin}")),
         # As strict as pyproject.toml makes the real lanes.
         "--strict-markers",
         "-W",

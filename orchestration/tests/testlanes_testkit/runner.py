@@ -45,8 +45,10 @@ _SERVICE_VARS = (
     "PYTEST_XDIST_WORKER",
     "PYTEST_ADDOPTS",
 )
-# Plugins a child run does not need; importing them costs about a second per process.
-_SLOW_PLUGINS = ("hypothesispytest", "schemathesis", "pytest_postgresql", "pytest_cov")
+# Plugins an inner run does not need; importing them costs about a second per process, and
+# in process a first import may break the outer test's lane rule (urllib3, under schemathesis,
+# opens an IPv6 socket to probe for IPv6 when imported).
+UNNEEDED_PLUGINS = ("hypothesispytest", "schemathesis", "pytest_postgresql", "pytest_cov")
 
 
 def clean_env(
@@ -83,7 +85,7 @@ def run_pytest(
     """Run pytest with our plugin in a child process; outcomes are keyed by test name."""
     junit = cwd / "junit.xml"
     cmd = [sys.executable, "-m", "pytest", "-p", "testlanes.plugin", "-p", "no:cacheprovider"]
-    for plugin in _SLOW_PLUGINS:
+    for plugin in UNNEEDED_PLUGINS:
         cmd += ["-p", f"no:{plugin}"]
     cmd += ["-q", "-rA", f"--junitxml={junit}", *args]
     proc = subprocess.run(
