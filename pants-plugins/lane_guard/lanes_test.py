@@ -6,6 +6,7 @@ rule_runner_test.py tests the same through Pants' engine (on CPython 3.9, outsid
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -82,15 +83,20 @@ def test_an_integration_macro_carries_the_lane_policy_services_and_suite(lanes_f
     ]
 
 
-def test_a_plugin_installed_as_a_distribution_is_not_loaded_twice(tmp_path: Path) -> None:
-    # Its pytest11 entry point loads it; `-p` as well would register it under a second name.
+def installed_plugin_unit_fields(tmp_path: Path, extra_keys: str = "") -> dict[str, Any]:
+    """A unit_tests() target's fields where the pytest plugin is an installed distribution."""
     path = tmp_path / "lanes.toml"
     path.write_text(
         'plugin_target = "3rdparty/python#testlanes"\n[lanes.unit]\n'
-        'may_touch = "nothing"\nprocess_timeout = 60\ntest_timeout = 10\n'
+        f'may_touch = "nothing"\nprocess_timeout = 60\ntest_timeout = 10\n{extra_keys}'
     )
     config = load_lanes(path)
-    fields = python_tests_kwargs(config, config.lane("unit"), "tests")
+    return python_tests_kwargs(config, config.lane("unit"), "tests")
+
+
+def test_a_plugin_installed_as_a_distribution_is_not_loaded_twice(tmp_path: Path) -> None:
+    # Its pytest11 entry point loads it; `-p` as well would register it under a second name.
+    fields = installed_plugin_unit_fields(tmp_path)
     assert fields["dependencies"] == ["3rdparty/python#testlanes"]
     assert not [v for v in fields["extra_env_vars"] if v.startswith("PYTEST_ADDOPTS=")]
 
@@ -98,13 +104,7 @@ def test_a_plugin_installed_as_a_distribution_is_not_loaded_twice(tmp_path: Path
 def test_a_lane_disables_the_plugins_it_names_also_when_the_plugin_is_installed(
     tmp_path: Path,
 ) -> None:
-    path = tmp_path / "lanes.toml"
-    path.write_text(
-        'plugin_target = "3rdparty/python#testlanes"\n[lanes.unit]\nmay_touch = "nothing"\n'
-        'process_timeout = 60\ntest_timeout = 10\ndisable_plugins = ["schemathesis"]\n'
-    )
-    config = load_lanes(path)
-    fields = python_tests_kwargs(config, config.lane("unit"), "tests")
+    fields = installed_plugin_unit_fields(tmp_path, 'disable_plugins = ["schemathesis"]\n')
     assert "PYTEST_ADDOPTS=-p no:schemathesis" in fields["extra_env_vars"]
 
 
