@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,15 +30,20 @@ class Lever:
     name: str
     what: str
     args: tuple[str, ...] = ()  # added to P-ci's `pants test ::`
-    edits: tuple[tuple[str, str, str], ...] = ()  # (file, text, replacement) in P-ci's clone
+    # (glob, regex, replacement) in P-ci's clone: every file the glob names must match.
+    edits: tuple[tuple[str, str, str], ...] = ()
 
     def apply(self, clone: Path) -> None:
-        for file, text, replacement in self.edits:
-            path = clone / file
-            content = path.read_text()
-            if text not in content:
-                raise ValueError(f"lever {self.name}: {file} has no {text!r} (update LEVERS)")
-            path.write_text(content.replace(text, replacement))
+        for pattern, regex, replacement in self.edits:
+            paths = sorted(clone.glob(pattern))
+            if not paths:
+                raise ValueError(f"lever {self.name}: no file matches {pattern} (update LEVERS)")
+            for path in paths:
+                content, n = re.subn(regex, replacement, path.read_text())
+                if not n:
+                    rel = path.relative_to(clone)
+                    raise ValueError(f"lever {self.name}: {rel} has no {regex!r} (update LEVERS)")
+                path.write_text(content)
 
 
 # What the lanes leave unloaded (lanes.toml's disable_plugins): one `-p` each loads it again.
@@ -74,7 +80,17 @@ LEVERS = (
             ("backend/tests/inventory_tests/unit/BUILD", 'batch="inventory-unit"', 'batch="unit"'),
         ),
     ),
+    Lever(
+        "lane-batches-synthetic",
+        "one batch per lane: a generated workspace's feature areas merged back into their "
+        "lane's batch (their BUILD files give each area its own)",
+        edits=(("tests/*/area_*/BUILD", r"batch_compatibility_tag=\"[\w/]+\"", ""),),
+    ),
 )
+# Each lever's edits name files of one kind of workspace: this repository's, or a generated one.
+# entire-lockfile is measured at this suite's scale only: its cost does not grow with the tests.
+REPO_LEVERS = ("entire-lockfile", "all-plugins", "batch-size-8", "lane-batches")
+USER_SCALE_LEVERS = ("all-plugins", "batch-size-8", "lane-batches-synthetic")
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,19 @@ def test_a_lever_whose_text_is_gone_says_which_file_to_update(tmp_path: Path) ->
         MERGE.apply(tmp_path)
 
 
+def test_a_lever_edits_every_file_its_glob_names(tmp_path: Path) -> None:
+    for area in ("a", "b"):
+        (tmp_path / area).mkdir()
+        (tmp_path / area / "BUILD").write_text(f'python_tests(tag="unit/{area}")\n')
+    Lever("flat", "", edits=(("*/BUILD", r'tag="[\w/]+"', 'tag="unit"'),)).apply(tmp_path)
+    assert {p.read_text() for p in tmp_path.glob("*/BUILD")} == {'python_tests(tag="unit")\n'}
+
+
+def test_a_lever_whose_glob_names_nothing_says_so(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="lever merge: no file matches BUILD"):
+        MERGE.apply(tmp_path)
+
+
 def layout(name: str, seconds: float, batches: list[set[str]]) -> Layout:
     summary = benchstats.summarize([seconds])
     return Layout(name, "", summary, 0, tuple(frozenset(b) for b in batches))

@@ -61,7 +61,7 @@ import bench_report as report  # noqa: E402
 import readme_headline  # noqa: E402
 import replay_report  # noqa: E402
 import workspace_gen as gen  # noqa: E402
-from ci_rows import LEVERS  # noqa: E402
+from ci_rows import LEVERS, REPO_LEVERS, USER_SCALE_LEVERS  # noqa: E402
 from harness import (  # noqa: E402
     CACHE,
     REPO,
@@ -154,13 +154,11 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
         args.levers = ""
     elif args.user_scale:
         args.no_real = True
-        # lane-batches edits this repository's BUILD files, which a generated workspace has not.
-        # entire-lockfile is measured at this suite's scale: its cost does not grow with the tests.
-        args.levers = "all-plugins,batch-size-8" if args.levers is None else args.levers
+        args.levers = ",".join(USER_SCALE_LEVERS) if args.levers is None else args.levers
         args.sizes = args.sizes or []  # empty: sized from the profile (scaling.py)
     args.sizes = [50, 200, 800] if args.sizes is None else args.sizes
     if args.levers is None:
-        args.levers = ",".join(lever.name for lever in LEVERS)
+        args.levers = ",".join(REPO_LEVERS)
     args.lever_reps = args.lever_reps or args.reps
     args.scenarios = set(args.scenarios.split(","))
     args.levers = [name for name in args.levers.split(",") if name]

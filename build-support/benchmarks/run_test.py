@@ -29,9 +29,16 @@ def test_user_scale_is_one_workspace_sized_from_the_profile_at_full_durations() 
     args = run.parse_args(["--user-scale"])
     assert (args.no_real, args.sizes, args.time_scale, args.reps) == (True, [], 1.0, 3)
     assert (args.user_seconds, args.replay_count) == (270.0, 12)
-    assert args.levers == ["all-plugins", "batch-size-8"]
+    assert args.levers == ["all-plugins", "batch-size-8", "lane-batches-synthetic"]
 
 
 def test_a_user_scale_smoke_names_its_size() -> None:
     args = run.parse_args(["--user-scale", "--sizes", "30", "--reps", "1", "--replay-count", "2"])
     assert (args.sizes, args.reps, args.replay_count) == ([30], 1, 2)
+
+
+def test_every_default_lever_is_a_known_one() -> None:
+    known = {lever.name for lever in run.LEVERS}
+    assert set(run.REPO_LEVERS) <= known
+    assert set(run.USER_SCALE_LEVERS) <= known
+    assert run.parse_args([]).levers == list(run.REPO_LEVERS)

@@ -12,7 +12,9 @@ same way.
 
 The import graph is a service's layers with fan-in (`Layout`): a few hub modules (models,
 settings) that many tests reach, a middle layer (services) that imports two hubs each, and many
-leaves (endpoints) that import one middle module each; every test file imports one leaf.
+leaves (endpoints) that import one middle module each; every test file imports one leaf. Tests are
+laid out as a service's are, one directory per feature area inside each lane, and each directory
+is its own batch (as this repo's BUILD files split a lane by what its tests import).
 
 Everything here is pure (returns file contents) except `write_workspace`.
 """
@@ -110,6 +112,13 @@ class Layout:
 
     def leaf_of_test(self, index: int) -> int:
         return self.hubs + self.middles + index % self.leaves
+
+    def area_of_test(self, index: int) -> int:
+        """The feature area of test file index: its leaf's middle module, mod H. Middle j imports
+        hubs j and j + 1 (mod H), so an area's tests share their hubs and a hub reaches two whole
+        areas: batches per area rerun together what a change reaches together."""
+        leaf = self.leaf_of_test(index) - self.hubs - self.middles
+        return (leaf % self.middles) % self.hubs
 
     def reaches(self, module: int, target: int) -> bool:
         """Whether module imports target, directly or through other modules (or is it)."""
@@ -221,7 +230,7 @@ def plan_workspace(
             index = len(files)
             files.append(
                 SyntheticFile(
-                    path=f"tests/{lane}/test_{lane}_{index:04d}.py",
+                    path=f"{area_dir(lane, layout.area_of_test(index))}/test_{lane}_{index:04d}.py",
                     lane=lane,
                     source=source.source,
                     durations=tuple(round(d * time_scale, 4) for d in source.durations) or (0.0,),
@@ -229,6 +238,10 @@ def plan_workspace(
                 )
             )
     return files
+
+
+def area_dir(lane: str, area: int) -> str:
+    return f"tests/{lane}/area_{area}"
 
 
 def dependents(plan: Sequence[SyntheticFile], module: int) -> list[str]:
@@ -405,12 +418,21 @@ def render_workspace(
     for m in range(layout.modules):
         files[module_path(m)] = _module_source(layout, m)
     for lane in sorted({f.lane for f in plan}):
-        files[f"tests/{lane}/BUILD"] = f"{defaults[lane]}\n\npython_tests()\n"
+        files[f"tests/{lane}/BUILD"] = f"{defaults[lane]}\n"
         if CPU_SHARE[lane] < 1.0:
             files[f"tests/{lane}/BUILD"] += 'python_test_utils(name="test_utils")\n'
             files[f"tests/{lane}/conftest.py"] = INTEGRATION_CONFTEST
+    for directory in sorted({f.path.rpartition("/")[0] for f in plan}):
+        files[f"{directory}/BUILD"] = area_build(directory)
     files.update({f.path: _test_source(f) for f in plan})
     return files
+
+
+def area_build(directory: str) -> str:
+    """A feature area's BUILD file: the lane's defaults (from the parent directory) and a batch
+    of its own, named lane/area, as `batch=` does in this repository's lane macros."""
+    lane, area = directory.split("/")[1:]
+    return f'python_tests(batch_compatibility_tag="{lane}/{area}")\n'
 
 
 def plugin_build(package: str) -> str:

@@ -87,7 +87,7 @@ def test_plan_is_deterministic_for_a_seed() -> None:
 def test_plan_paths_are_unique_and_in_their_lane_directory() -> None:
     plan = gen.plan_workspace(PROFILE, 200, seed=3)
     assert len({f.path for f in plan}) == 200
-    assert all(f.path.startswith(f"tests/{f.lane}/test_") for f in plan)
+    assert all(re.match(rf"tests/{f.lane}/area_\d+/test_", f.path) for f in plan)
 
 
 def test_layout_is_mostly_leaves_with_a_few_hubs() -> None:
@@ -169,6 +169,26 @@ def test_rendered_workspace_has_one_test_function_per_profiled_test() -> None:
     files = gen.render_workspace(plan, DEFAULTS, REAL_TOML)
     for f in plan:
         assert files[f.path].count("\ndef test_") == len(f.durations)
+
+
+def test_each_feature_area_is_a_batch_of_its_own_inside_its_lane() -> None:
+    plan = gen.plan_workspace(PROFILE, 200)
+    files = gen.render_workspace(plan, DEFAULTS, REAL_TOML)
+    for f in plan:
+        build = files[f.path.rpartition("/")[0] + "/BUILD"]
+        area = f.path.split("/")[2]
+        assert build == f'python_tests(batch_compatibility_tag="{f.lane}/{area}")\n'
+
+
+def test_a_hub_reaches_whole_feature_areas_so_their_batches_rerun_only_dependents() -> None:
+    plan = gen.plan_workspace(PROFILE, 200)
+    layout = gen.Layout.for_files(200)
+    areas: dict[str, set[str]] = {}
+    for f in plan:
+        areas.setdefault(f.path.rpartition("/")[0], set()).add(f.path)
+    for hub in range(layout.hubs):
+        reached = set(gen.dependents(plan, hub))
+        assert reached == set().union(*(a for a in areas.values() if a & reached))
 
 
 def test_every_module_is_rendered_with_its_imports() -> None:
