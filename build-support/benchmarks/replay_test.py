@@ -99,3 +99,10 @@ def test_the_users_scale_judges_the_same_replays_by_its_stricter_limits() -> Non
     strict = verdict(dist, USER_SCALE).text
     assert "median missed by 0.100" in strict
     assert "p90 missed by 0.050" in strict
+
+
+def test_the_closing_note_counts_the_unrelated_reruns_that_changed_test_files_caused() -> None:
+    test_change = replay("t6.py", 25.0, {"t6.py", "t7.py", "t8.py"}, {"t6.py"})
+    text = closing([*REPLAYS, test_change], b0=100.0)
+    assert "3 of 7 files rerun did not depend on the change" in text
+    assert "2 of them came from changed test files (1 of the 5 changes)" in text

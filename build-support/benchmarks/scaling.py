@@ -77,6 +77,7 @@ def scale_point(
         lock_dir=work / f"locks-{n}",
     )
     if args.user_scale:
+        results.sections.append(("The workspace", gen.describe(plan)))
         headline_scenarios(
             args,
             ws,

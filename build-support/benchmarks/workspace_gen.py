@@ -244,6 +244,38 @@ def area_dir(lane: str, area: int) -> str:
     return f"tests/{lane}/area_{area}"
 
 
+def describe(plan: Sequence[SyntheticFile]) -> str:
+    """The workspace as the report states it: the generator's rule, then files and test seconds
+    per lane and feature area (each area one batch)."""
+    layout = Layout.for_files(len(plan))
+    cells: dict[tuple[str, str], list[float]] = defaultdict(list)
+    for f in plan:
+        cells[f.lane, f.path.split("/")[2]].append(f.seconds)
+    areas = sorted({area for _, area in cells})
+    lanes = [lane for lane in LANES if any(lane == key[0] for key in cells)]
+    rows = [
+        f"| {lane} | "
+        + " | ".join(
+            f"{len(cells[lane, a])} / {sum(cells[lane, a]):.1f}" if (lane, a) in cells else ""
+            for a in areas
+        )
+        + " |"
+        for lane in lanes
+    ]
+    return (
+        f"{len(plan)} test files drawn from this repository's suite (its lane mix; each real "
+        f"file used once before any is used again; each synthetic test takes its real test's "
+        f"time, integration tests half of it waiting on their PostgreSQL). Import graph: "
+        f"{layout.hubs} hub modules, {layout.middles} middle modules each importing two hubs, "
+        f"{layout.leaves} leaves each importing one middle module; test file i imports leaf "
+        f"(i mod {layout.leaves}). Tests sit in {len(areas)} feature areas per lane, area = the "
+        f"leaf's middle module mod {layout.hubs}, so a hub change reaches two whole areas; each "
+        f"lane's area is one batch (`batch_compatibility_tag` lane/area).\n\n"
+        f"Files / test seconds per lane and area:\n\n"
+        f"| Lane | {' | '.join(areas)} |\n| --- |{' --- |' * len(areas)}\n" + "\n".join(rows)
+    )
+
+
 def dependents(plan: Sequence[SyntheticFile], module: int) -> list[str]:
     """The test files that import module, directly or not (what `pants dependents` should say)."""
     layout = Layout.for_files(len(plan))

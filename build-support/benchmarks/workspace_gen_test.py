@@ -191,6 +191,19 @@ def test_a_hub_reaches_whole_feature_areas_so_their_batches_rerun_only_dependent
         assert reached == set().union(*(a for a in areas.values() if a & reached))
 
 
+def test_the_description_counts_every_file_once_per_lane_and_area() -> None:
+    plan = gen.plan_workspace(PROFILE, 200)
+    lanes = {f.lane for f in plan}
+    rows = [
+        line
+        for line in gen.describe(plan).splitlines()
+        if line.split(" | ")[0].lstrip("| ") in lanes
+    ]
+    counts = [int(cell.split("/")[0]) for row in rows for cell in row.split("|")[2:] if "/" in cell]
+    assert sum(counts) == 200
+    assert len(rows) == len(lanes)
+
+
 def test_every_module_is_rendered_with_its_imports() -> None:
     plan = gen.plan_workspace(PROFILE, 60)
     files = gen.render_workspace(plan, DEFAULTS, REAL_TOML)
