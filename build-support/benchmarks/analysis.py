@@ -80,15 +80,18 @@ def cold_closing(
     b0: float,
     target: tuple[str, float],
     stage: str = "",
+    *,
+    source: str = "P-warm-local",
 ) -> str:
-    """Why a cold run (P-cold, P-ci) misses its target (name, seconds), e.g. ("B0-ci", 87.3)."""
+    """Why a cold run (P-cold, P-ci) misses its target (name, seconds), e.g. ("B0-ci", 87.3);
+    startup: the wall of a run whose results are all cached (source names it)."""
     process_total = sum(p.seconds for p in ran)
     floor = startup + process_total / cores
     return (
         f"**{label}.** Its {len(ran)} test processes took {process_total:.1f} s, which {cores} "
         f"cores cannot run in less than {process_total / cores:.1f} s, and Pants needs "
         f"{startup:.1f} s to start without a daemon and check its caches even when everything is "
-        f"cached (P-warm-local{'; ' + stage if stage else ''}): a floor of {floor:.1f} s = "
+        f"cached ({source}{'; ' + stage if stage else ''}): a floor of {floor:.1f} s = "
         f"{floor / b0:.2f} x B0 before any "
         f"resolve or pex build, against its target {target[0]} = {target[1]:.1f} s. What would "
         f"close it: less start-up per test process (a mean {overhead:.1f} s outside its tests, "

@@ -231,28 +231,8 @@ class ColdCi:
         )
         # At the user's scale every test is one B1 runs: P-ci-backend would be P-ci again.
         backend = self.like_for_like(results, b1ci) if b1ci and not results.user_scale else None
-        if b1ci and verdict and not verdict.met and results.startup and results.baseline:
-            ran = runs[-1].ran()
-            overhead = benchstats.overhead_per_process(
-                [p.seconds for p in ran], [runs[-1].test_seconds_of(p) for p in ran]
-            )
-            note = cold_closing(
-                "P-ci",
-                ran,
-                os.cpu_count() or 1,
-                results.startup,
-                overhead,
-                results.baseline,
-                ("B1-ci", b1ci.median),
-                results.startup_stage,
-            )
-            if backend is not None:
-                note += (
-                    f" Over the tests B1-ci runs and nothing else (P-ci-backend) the same cold "
-                    f"run took {backend.median:.1f} s: the rest of P-ci is the orchestration's "
-                    f"and the tooling's own tests, which B1 does not run."
-                )
-            results.closing.append(note)
+        if b1ci and results.startup:  # at the user's scale: after P-remote (closing below)
+            closing(results, summary, runs[-1], b1ci, backend)
         return Layout("as committed", "", summary, failed, tuple(runs[-1].batches()))
 
     def like_for_like(self, results: Results, b1ci: benchstats.Summary) -> benchstats.Summary:
@@ -275,6 +255,41 @@ class ColdCi:
             summary, failed, runs = again.measure(f"P-ci-{lever.name}", lever)
             out.append(Layout(lever.name, lever.what, summary, failed, tuple(runs[-1].batches())))
         return out
+
+
+def closing(
+    results: Results,
+    summary: benchstats.Summary,
+    last: PantsRun,
+    b1ci: benchstats.Summary,
+    backend: benchstats.Summary | None = None,
+) -> None:
+    """The note on a P-ci that misses B1-ci: its processes on the cores, and Pants' start-up
+    (results.startup: P-warm-local, or P-remote at the user's scale)."""
+    if summary.median <= b1ci.median or not (results.startup and results.baseline):
+        return
+    ran = last.ran()
+    overhead = benchstats.overhead_per_process(
+        [p.seconds for p in ran], [last.test_seconds_of(p) for p in ran]
+    )
+    note = cold_closing(
+        "P-ci",
+        ran,
+        os.cpu_count() or 1,
+        results.startup,
+        overhead,
+        results.baseline,
+        ("B1-ci", b1ci.median),
+        results.startup_stage,
+        source=results.startup_source,
+    )
+    if backend is not None:
+        note += (
+            f" Over the tests B1-ci runs and nothing else (P-ci-backend) the same cold "
+            f"run took {backend.median:.1f} s: the rest of P-ci is the orchestration's "
+            f"and the tooling's own tests, which B1 does not run."
+        )
+    results.closing.append(note)
 
 
 def lever_section(

@@ -2,8 +2,13 @@ from pathlib import Path
 
 import benchstats
 import pytest
-from ci_rows import Layout, Lever, lever_section
+from ci_rows import Layout, Lever, closing, lever_section
+from harness import Timed
+from pants_runs import PantsRun
 from replay import Replay
+from results import Results
+
+from testlanes_report.console import ProcessResult
 
 MERGE = Lever("merge", "one batch", edits=(("BUILD", 'batch="storage"', 'batch="integration"'),))
 
@@ -46,3 +51,31 @@ def test_the_lever_table_gives_time_processes_and_replay_precision_per_layout() 
     row = next(line for line in text.splitlines() if line.startswith("| merge"))
     cells = [cell.strip() for cell in row.strip("|").split("|")]
     assert cells[2:] == ["100.0", "90.0", "-10.0", "2 -> 1", "1.00 -> 0.50"]
+
+
+def p_ci_run(tmp_path: Path) -> PantsRun:
+    processes = [ProcessResult(f"tests/test_{n}.py", 1, True, 40.0, "ran") for n in range(4)]
+    return PantsRun(Timed(100.0, 0, tmp_path / "log"), processes, {}, "")
+
+
+def test_a_p_ci_over_b1_ci_gets_a_note_naming_its_floor_and_where_start_up_came_from(
+    tmp_path: Path,
+) -> None:
+    results = Results(baseline=200.0, startup=15.0, startup_source="P-remote")
+    closing(
+        results, benchstats.summarize([110.0]), p_ci_run(tmp_path), benchstats.summarize([100.0])
+    )
+    (note,) = results.closing
+    assert "Its 4 test processes took 160.0 s" in note
+    assert "(P-remote): a floor of 95.0 s" in note
+    assert "against its target B1-ci = 100.0 s" in note
+
+
+def test_a_p_ci_within_b1_ci_or_without_a_start_up_figure_gets_no_note(tmp_path: Path) -> None:
+    fast = Results(baseline=200.0, startup=15.0)
+    closing(fast, benchstats.summarize([90.0]), p_ci_run(tmp_path), benchstats.summarize([100.0]))
+    unknown = Results(baseline=200.0)
+    closing(
+        unknown, benchstats.summarize([110.0]), p_ci_run(tmp_path), benchstats.summarize([100.0])
+    )
+    assert fast.closing == unknown.closing == []

@@ -47,6 +47,7 @@ class Results:
     # For the "what would close it" notes of later scenarios (seconds, medians).
     startup: float | None = None  # P-warm-local: Pants' own start-up and cache checks, no daemon
     startup_stage: str = ""  # its largest stage, from startup_profile
+    startup_source: str = "P-warm-local"  # the run startup comes from
     startup_stages: dict[str, float] = field(default_factory=dict)  # goal -> median s
     warm: float | None = None  # P-warm
     process_overhead: float | None = None  # P-cold: mean time per test process outside its tests

@@ -24,7 +24,8 @@ Runs everything in throwaway checkouts under a temp directory (never in this wor
   replay      the pull-request replay: one-line changes to ~20 files, each run as a PR (replay.py)
   modes       the integration lane alone in serial, slot and embedded modes
 
-and the scaling runs (B0, B1, P-cold, P-warm) on generated workspaces (workspace_gen.py).
+and the scaling runs (B0, B1, P-cold, P-warm) on generated workspaces (workspace_gen.py plans
+them, workspace_files.py writes them).
 --user-scale runs no real suite: one generated workspace sized to --user-seconds of tests at
 time-scale 1.0 (lane mix and durations from the JUnit reports of a `pants test ::` of this repo,
 --profile-from), its headline rows (B0, B1, P-cold interleaved; B0-ci, B1-ci, P-ci interleaved;

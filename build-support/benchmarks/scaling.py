@@ -9,9 +9,10 @@ from pathlib import Path
 
 import bench_report as report
 import benchstats
+import workspace_files
 import workspace_gen as gen
 from baselines import run_b0, run_b1
-from ci_rows import ColdCi, ci_baselines, lever_section
+from ci_rows import ColdCi, ci_baselines, closing, lever_section
 from harness import CACHE, REPO, Timed, fresh, interleave, must, progress, repeat
 from pants_runs import PantsRun, Stores, pants_test
 from results import SCALE_HEADLINE, Results
@@ -30,8 +31,8 @@ def scaling(args: argparse.Namespace, work: Path, results: Results, export_pytho
         args.sizes = [gen.files_for(results.profile, args.user_seconds)]
         progress(f"user scale: {args.sizes[0]} files for about {args.user_seconds:.0f} s of tests")
     lanes = load_lanes(REPO / "lanes.toml")
-    defaults = {lane: gen.lane_defaults(lanes.lane(lane)) for lane in LANES}
-    envs = {lane: gen.lane_env(lanes.lane(lane)) for lane in LANES}
+    defaults = {lane: workspace_files.lane_defaults(lanes.lane(lane)) for lane in LANES}
+    envs = {lane: workspace_files.lane_env(lanes.lane(lane)) for lane in LANES}
     real_toml = (REPO / "pants.toml").read_text()
     # Named caches (pex and pip downloads) persist across the scaling runs: the growth with the
     # suite is the point here; the real suite's P-cold measures a truly empty cache.
@@ -59,12 +60,14 @@ def scale_point(
     plan = gen.plan_workspace(results.profile, n, seed=n, time_scale=args.time_scale)
     mix = ", ".join(f"{k} {v}" for k, v in gen.lane_counts(results.profile, n).items())
     progress(f"scale {n}: generating {root} ({mix})")
-    gen.write_workspace(root, gen.render_workspace(plan, defaults, real_toml), REPO)
+    workspace_files.write_workspace(
+        root, workspace_files.render_workspace(plan, defaults, real_toml), REPO
+    )
     ws = Workspace(
         name=f"synthetic-{n}",
         root=root,
         test_root="tests",
-        pythonpath=f"src:tests:{gen.PLUGIN_ROOT}",
+        pythonpath=f"src:tests:{workspace_files.PLUGIN_ROOT}",
         cov_source="src",
         # A leaf: the one-change scenario edits what a few tests import.
         change_file=gen.module_path(gen.Layout.for_files(n).leaf_of_test(0)),
@@ -187,6 +190,11 @@ def headline_scenarios(
         files = [ws.change_file]
     with filled_remote_cache(ws, work, logs, stores.named) as server:
         remote(ws, work, logs, args.reps, results, b0, server, named=stores.named)
+        if args.user_scale:  # no P-warm-local here: P-remote is Pants with every result cached
+            cached = next(r.summary for r in results.rows if r.scenario == "P-remote")
+            results.startup = cached.median if cached else None
+            results.startup_source = "P-remote: every result from the remote cache"
+            closing(results, done["P-ci"][0], p_ci_runs[-1], done["B1-ci"][0])
         replay(ws, work, logs, results, b0, server, stores.named, files)
     results.sections.append(lever_section(p_ci, levers, results.replays, args.lever_reps))
 

@@ -1,14 +1,8 @@
-"""Synthetic Pants workspaces shaped like this repo's suite, for the scaling benchmark.
+"""The plan of a synthetic Pants workspace shaped like this repo's suite, for the benchmarks.
 
 A profile (per real test file: its lane and per-test durations, read from JUnit reports) is
 sampled into N synthetic test files. Each synthetic test burns CPU (and, in the integration lane,
-also waits, as a test waiting on PostgreSQL does) for the real test's duration times a scale; an
-integration test also writes and reads rows through the lanes' pytest plugin (testlanes, copied
-in source form), which gives its process a PostgreSQL database of its own (embedded mode: the
-local server binaries), and its conftest deletes every row at session end (a wipe-all teardown).
-The workspace reuses this repo's launcher, lockfile and Pants/pytest/coverage options, and the
-lanes of lanes.toml (as plain `__defaults__`), so no new resolve is needed and the lanes batch the
-same way.
+also waits, as a test waiting on PostgreSQL does) for the real test's duration times a scale.
 
 The import graph is a service's layers with fan-in (`Layout`): a few hub modules (models,
 settings) that many tests reach, a middle layer (services) that imports two hubs each, and many
@@ -16,28 +10,18 @@ leaves (endpoints) that import one middle module each; every test file imports o
 laid out as a service's are, one directory per feature area inside each lane, and each directory
 is its own batch (as this repo's BUILD files split a lane by what its tests import).
 
-Everything here is pure (returns file contents) except `write_workspace`.
+All pure; `workspace_files` renders a plan into files.
 """
 
 from __future__ import annotations
 
-import json
 import random
-import re
-import shutil
-import subprocess
-import tomllib
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from lane_guard.lanes_toml import LANES_FILE, load_lanes
-from lane_guard.macros import pytest_addopts
-
-if TYPE_CHECKING:
-    from lane_guard.lanes_toml import Lane
 
 LANES: tuple[str, ...] = load_lanes(Path(__file__).resolve().parents[2] / LANES_FILE).names
 # Fraction of a test's time that is CPU: integration tests mostly wait on the database server.
@@ -46,35 +30,6 @@ CPU_SHARE: Mapping[str, float] = {"unit": 1.0, "contract": 1.0, "integration": 0
 FILES_PER_MODULE = 5
 MODULES_PER_HUB = 20
 MODULES_PER_MIDDLE = 5
-# The lanes' pytest plugin and the embedded server, copied from the orchestration in source form
-# under their own source root (outside the coverage of src/).
-PLUGIN_PACKAGES = ("testlanes", "embedded_postgres")
-PLUGIN_ROOT = "plugins"
-PLUGIN_MODULE = "testlanes.plugin"  # in source form: loaded with -p, as in this repository
-SUITE = "synth"
-# Sections of pants.toml a synthetic workspace needs; the rest (plugins, lint) stays out.
-PANTS_SECTIONS = (
-    "python",
-    "python-bootstrap",
-    "python-infer",
-    "subprocess-environment",
-    "pex-cli",
-    "test",
-    "pytest",
-    "coverage-py",
-    "anonymous-telemetry",
-)
-COPIED_FILES = (
-    "pants",
-    "build-support/bin/test_policy.sh",  # the launcher sources it
-    "pants.ci.toml",
-    "3rdparty/python/BUILD",
-    "3rdparty/python/requirements.txt",
-    "3rdparty/python/default.lock",
-    # 3rdparty/python/BUILD and pants.toml's [python] also declare the plugins' test resolve.
-    "3rdparty/python/pants-plugins-requirements.txt",
-    "3rdparty/python/pants-plugins.lock",
-)
 
 
 @dataclass(frozen=True)
@@ -265,7 +220,8 @@ def describe(plan: Sequence[SyntheticFile]) -> str:
     return (
         f"{len(plan)} test files drawn from this repository's suite (its lane mix; each real "
         f"file used once before any is used again; each synthetic test takes its real test's "
-        f"time, integration tests half of it waiting on their PostgreSQL). Import graph: "
+        f"time, integration tests {1 - CPU_SHARE['integration']:.0%} of it waiting on their "
+        f"PostgreSQL). Import graph: "
         f"{layout.hubs} hub modules, {layout.middles} middle modules each importing two hubs, "
         f"{layout.leaves} leaves each importing one middle module; test file i imports leaf "
         f"(i mod {layout.leaves}). Tests sit in {len(areas)} feature areas per lane, area = the "
@@ -280,222 +236,3 @@ def dependents(plan: Sequence[SyntheticFile], module: int) -> list[str]:
     """The test files that import module, directly or not (what `pants dependents` should say)."""
     layout = Layout.for_files(len(plan))
     return [f.path for f in plan if layout.reaches(f.module, module)]
-
-
-# --- rendering ------------------------------------------------------------------------------------
-
-
-def pants_toml(real: str) -> str:
-    """This repo's pants.toml, cut down to the Python backend and the synthetic source roots:
-    [GLOBAL] and [source] written here, PANTS_SECTIONS (and their sub-tables) copied as text."""
-    glob = tomllib.loads(real)["GLOBAL"]
-    ignore = glob.get("pants_ignore", {}).get("add", [])
-    head = [
-        "# Generated by build-support/benchmarks: a cut-down copy of the repo's pants.toml.",
-        "[GLOBAL]",
-        f"pants_version = {json.dumps(glob['pants_version'])}",
-        'backend_packages = ["pants.backend.python"]',
-        *([f"pants_ignore.add = {json.dumps(ignore)}"] if ignore else []),
-        "",
-        "[source]",
-        f'root_patterns = ["/src", "/tests", "/{PLUGIN_ROOT}"]',
-        "",
-    ]
-    # A section runs from its header (a line starting with "[") to the next header.
-    sections = re.split(r"(?m)^(?=\[)", real)
-    kept = [body for body in sections if _table(body) in PANTS_SECTIONS]
-    return "\n".join(head) + "\n" + "".join(kept)
-
-
-def _table(section: str) -> str:
-    """The top-level table a section of TOML text belongs to ("python" for [python.resolves])."""
-    match = re.match(r"\[([\w-]+)", section)
-    return match[1] if match else ""
-
-
-PYPROJECT = f"""\
-[tool.pytest.ini_options]
-addopts = ["--strict-markers", "-p", "no:cacheprovider"]
-
-# The plugin gives each integration process a database with this schema, libpq's variables
-# pointed at it; the conftest's session fixture deletes every row at the end.
-[tool.testlanes.suites.{SUITE}]
-sql = "db/schema.sql"
-env = ["PGHOST", "PGPORT", "PGDATABASE", "PGUSER", "PGPASSWORD"]
-leak_check = false
-
-[tool.coverage.run]
-branch = true
-relative_files = true
-
-[tool.coverage.report]
-include = ["src/*"]
-precision = 1
-"""
-
-SCHEMA = "CREATE TABLE events (id serial PRIMARY KEY, file text NOT NULL, test int NOT NULL);\n"
-
-INTEGRATION_CONFTEST = '''\
-"""One connection per process to the database the lanes' plugin made (libpq's variables)."""
-
-import psycopg
-import pytest
-
-
-@pytest.fixture(scope="session")
-def conn():
-    with psycopg.connect(autocommit=True) as conn:
-        yield conn
-        # Teardown as many suites do it: delete every row.
-        conn.execute("DELETE FROM events")
-'''
-
-WORK = '''\
-"""What a synthetic test spends its time on: CPU, then waiting."""
-
-import time
-
-
-def run(seconds: float, cpu_share: float) -> None:
-    deadline = time.perf_counter() + seconds * cpu_share
-    while time.perf_counter() < deadline:
-        pass
-    time.sleep(seconds * (1.0 - cpu_share))
-'''
-
-
-def lane_env(lane: Lane) -> tuple[str, ...]:
-    """What the lane's macro gives a target's environment: policy, services, the plugin."""
-    services = ("postgres",) if lane.may_touch == "services" else ()
-    return (*lane.env(services, SUITE if services else None), *pytest_addopts(lane, PLUGIN_MODULE))
-
-
-def lane_defaults(lane: Lane) -> str:
-    """A `__defaults__(...)` call giving a directory what the lane's macro gives a target.
-
-    The synthetic workspace loads no Pants plugins (it measures Pants and pytest, not our rules),
-    so the lane's tag, batch, timeouts and environment come as plain defaults, from lanes.toml.
-    """
-    deps = [f"{PLUGIN_ROOT}/testlanes/plugin.py"]
-    if lane.may_touch == "services":
-        deps.append("db:schema")  # the suite's schema; its conftest Pants infers
-    return (
-        "__defaults__({python_tests: dict("
-        f"tags=[{lane.name!r}], batch_compatibility_tag={lane.batch!r}, "
-        f"timeout={lane.process_timeout}, extra_env_vars={list(lane_env(lane))!r}, "
-        f"dependencies={deps!r}"
-        ")})"
-    )
-
-
-def _module_source(layout: Layout, m: int) -> str:
-    """A hub or middle module is its imports and a value (covered on import); a leaf adds the
-    work its tests call."""
-    imports = layout.imports(m)
-    header = "".join(f"from synth import mod_{i:03d}\n" for i in imports)
-    value = " + ".join(["1", *(f"mod_{i:03d}.VALUE" for i in imports)])
-    if m < layout.hubs + layout.middles:
-        return f"{header}\nVALUE = {value}\n"
-    return (
-        f"{header}from synth.work import run\n\nVALUE = {value}\n\n\n"
-        "def work(seconds: float, cpu_share: float) -> int:\n"
-        "    run(seconds, cpu_share)\n"
-        "    return VALUE\n"
-    )
-
-
-def _test_source(f: SyntheticFile) -> str:
-    module = f"mod_{f.module:03d}"
-    uses_db = CPU_SHARE[f.lane] < 1.0
-    tests = []
-    for i, d in enumerate(f.durations):
-        if uses_db:
-            # A row in, the work, the row read back: real round trips to the process's database.
-            tests.append(
-                f"\n\ndef test_{i:03d}(conn) -> None:\n"
-                f'    conn.execute("INSERT INTO events (file, test) VALUES (%s, %s)", '
-                f"(__name__, {i}))\n"
-                f"    assert {module}.work({d!r}, {CPU_SHARE[f.lane]!r}) >= 1\n"
-                f'    row = conn.execute("SELECT count(*) FROM events WHERE file = %s AND '
-                f'test = %s", (__name__, {i})).fetchone()\n'
-                f"    assert row[0] >= 1\n"
-            )
-        else:
-            tests.append(
-                f"\n\ndef test_{i:03d}() -> None:\n"
-                f"    assert {module}.work({d!r}, {CPU_SHARE[f.lane]!r}) >= 1\n"
-            )
-    return (
-        f'"""Synthetic {f.lane} test file modelled on {f.source}."""\n\n'
-        f"from synth import {module}\n{''.join(tests)}"
-    )
-
-
-def render_workspace(
-    plan: Sequence[SyntheticFile], defaults: Mapping[str, str], real_pants_toml: str
-) -> dict[str, str]:
-    """Every generated file of the workspace, path -> content (COPIED_FILES and the plugin's
-    packages come on top, in write_workspace)."""
-    files: dict[str, str] = {
-        "pants.toml": pants_toml(real_pants_toml),
-        "pyproject.toml": PYPROJECT,
-        ".gitignore": "/dist/\n/.pants.d/\n/.pids/\n__pycache__/\n",
-        "db/BUILD": 'file(name="schema", source="schema.sql")\n',
-        "db/schema.sql": SCHEMA,
-        "src/synth/BUILD": "python_sources()\n",
-        "src/synth/__init__.py": "",
-        "src/synth/work.py": WORK,
-    }
-    layout = Layout.for_files(len(plan))
-    for m in range(layout.modules):
-        files[module_path(m)] = _module_source(layout, m)
-    for lane in sorted({f.lane for f in plan}):
-        files[f"tests/{lane}/BUILD"] = f"{defaults[lane]}\n"
-        if CPU_SHARE[lane] < 1.0:
-            files[f"tests/{lane}/BUILD"] += 'python_test_utils(name="test_utils")\n'
-            files[f"tests/{lane}/conftest.py"] = INTEGRATION_CONFTEST
-    for directory in sorted({f.path.rpartition("/")[0] for f in plan}):
-        files[f"{directory}/BUILD"] = area_build(directory)
-    files.update({f.path: _test_source(f) for f in plan})
-    return files
-
-
-def area_build(directory: str) -> str:
-    """A feature area's BUILD file: the lane's defaults (from the parent directory) and a batch
-    of its own, named lane/area, as `batch=` does in this repository's lane macros."""
-    lane, area = directory.split("/")[1:]
-    return f'python_tests(batch_compatibility_tag="{lane}/{area}")\n'
-
-
-def plugin_build(package: str) -> str:
-    """The BUILD file of a copied plugin directory (the orchestration's own use the visibility
-    backend, which the synthetic workspace does not load)."""
-    if package == "testlanes":
-        # Registers its fixtures module by name (import_plugin), which Pants cannot infer.
-        return 'python_sources(overrides={"plugin.py": {"dependencies": ["./fixtures.py"]}})\n'
-    return "python_sources()\n"
-
-
-def write_workspace(root: Path, files: Mapping[str, str], repo: Path) -> None:
-    """Write the generated files, copy COPIED_FILES and the plugin's packages from the repo into
-    an empty root, and commit it all (`--changed-since` and the replay's commits need git)."""
-    if root.exists() and any(root.iterdir()):
-        raise FileExistsError(f"{root} is not empty")
-    for rel, content in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(content)
-    for rel in COPIED_FILES:
-        (root / rel).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(repo / rel, root / rel)
-    for package in PLUGIN_PACKAGES:
-        source = repo / "orchestration" / "src" / package
-        for py in source.rglob("*.py"):
-            dest = root / PLUGIN_ROOT / package / py.relative_to(source)
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(py, dest)
-            top = dest.parent.name == package
-            (dest.parent / "BUILD").write_text(plugin_build(package if top else ""))
-    git = ["git", "-c", "user.name=bench", "-c", "user.email=bench@localhost"]
-    for cmd in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-qm", "generated"]):
-        subprocess.run([*git, *cmd], cwd=root, check=True)

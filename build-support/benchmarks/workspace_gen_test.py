@@ -1,47 +1,9 @@
 import re
-import tomllib
 from collections import Counter
-from pathlib import Path
 
 import pytest
 import workspace_gen as gen
-
-from lane_guard.lanes_toml import Lane
-
-PROFILE = [
-    gen.FileProfile("backend/tests/unit/test_a.py", "unit", (0.1, 0.2)),
-    gen.FileProfile("backend/tests/unit/test_b.py", "unit", (0.3,)),
-    gen.FileProfile("backend/tests/unit/test_c.py", "unit", (0.05,)),
-    gen.FileProfile("backend/tests/contract/test_d.py", "contract", (1.0,)),
-    gen.FileProfile("backend/tests/integration/test_e.py", "integration", (2.0, 2.0)),
-]
-DEFAULTS = {
-    "unit": '__defaults__({python_tests: dict(tags=["unit"])})',
-    "contract": '__defaults__({python_tests: dict(tags=["contract"])})',
-    "integration": '__defaults__({python_tests: dict(tags=["integration"])})',
-}
-REAL_TOML = """
-[GLOBAL]
-pants_version = "2.17.1"
-backend_packages = ["pants.backend.python", "lane_guard"]
-pythonpath = ["%(buildroot)s/pants-plugins"]
-pants_ignore.add = ["/dist/"]
-
-[source]
-root_patterns = ["/backend/src"]
-
-[python]
-interpreter_constraints = ["CPython==3.11.*"]
-
-[python.resolves]
-python-default = "3rdparty/python/default.lock"
-
-[pytest]
-execution_slot_var = "TEST_SLOT"
-
-[ruff]
-install_from_resolve = "python-default"
-"""
+from workspace_samples import PROFILE
 
 
 def test_profile_groups_tests_per_file_and_drops_files_without_a_lane() -> None:
@@ -158,28 +120,6 @@ def test_changes_refuse_more_than_there_are_files() -> None:
         gen.sample_changes(["a", "b", "c"], 12, seed=0)
 
 
-def test_rendered_workspace_has_a_build_file_per_lane_with_its_defaults() -> None:
-    files = gen.render_workspace(gen.plan_workspace(PROFILE, 10), DEFAULTS, REAL_TOML)
-    for lane, line in DEFAULTS.items():
-        assert files[f"tests/{lane}/BUILD"].startswith(line)
-
-
-def test_rendered_workspace_has_one_test_function_per_profiled_test() -> None:
-    plan = gen.plan_workspace(PROFILE, 10)
-    files = gen.render_workspace(plan, DEFAULTS, REAL_TOML)
-    for f in plan:
-        assert files[f.path].count("\ndef test_") == len(f.durations)
-
-
-def test_each_feature_area_is_a_batch_of_its_own_inside_its_lane() -> None:
-    plan = gen.plan_workspace(PROFILE, 200)
-    files = gen.render_workspace(plan, DEFAULTS, REAL_TOML)
-    for f in plan:
-        build = files[f.path.rpartition("/")[0] + "/BUILD"]
-        area = f.path.split("/")[2]
-        assert build == f'python_tests(batch_compatibility_tag="{f.lane}/{area}")\n'
-
-
 def test_a_hub_reaches_whole_feature_areas_so_their_batches_rerun_only_dependents() -> None:
     plan = gen.plan_workspace(PROFILE, 200)
     layout = gen.Layout.for_files(200)
@@ -202,58 +142,3 @@ def test_the_description_counts_every_file_once_per_lane_and_area() -> None:
     counts = [int(cell.split("/")[0]) for row in rows for cell in row.split("|")[2:] if "/" in cell]
     assert sum(counts) == 200
     assert len(rows) == len(lanes)
-
-
-def test_every_module_is_rendered_with_its_imports() -> None:
-    plan = gen.plan_workspace(PROFILE, 60)
-    files = gen.render_workspace(plan, DEFAULTS, REAL_TOML)
-    layout = gen.Layout.for_files(60)
-    for m in range(layout.modules):
-        imported = re.findall(r"from synth import mod_(\d+)", files[gen.module_path(m)])
-        assert tuple(int(i) for i in imported) == layout.imports(m)
-
-
-def test_integration_tests_use_the_plugins_database_and_others_do_not() -> None:
-    plan = gen.plan_workspace(PROFILE, 10)
-    files = gen.render_workspace(plan, DEFAULTS, REAL_TOML)
-    for f in plan:
-        assert ("(conn)" in files[f.path]) == (f.lane == "integration")
-    assert "DELETE FROM events" in files["tests/integration/conftest.py"]
-    assert "tests/unit/conftest.py" not in files
-
-
-def test_pants_toml_keeps_the_python_setup_and_drops_plugins_and_lint() -> None:
-    config = tomllib.loads(gen.pants_toml(REAL_TOML))
-    assert config["GLOBAL"]["backend_packages"] == ["pants.backend.python"]
-    assert "pythonpath" not in config["GLOBAL"]
-    assert config["GLOBAL"]["pants_ignore"] == {"add": ["/dist/"]}
-    assert config["source"]["root_patterns"] == ["/src", "/tests", "/plugins"]
-    assert config["python"]["resolves"] == {"python-default": "3rdparty/python/default.lock"}
-    assert config["pytest"]["execution_slot_var"] == "TEST_SLOT"
-    assert "ruff" not in config
-
-
-def test_lane_defaults_give_a_directory_what_the_lane_macro_gives_a_target() -> None:
-    lane = Lane("integration", "", "services", "integration", 900, 240, retries=2)
-    defaults = gen.lane_defaults(lane)
-    assert "tags=['integration'], batch_compatibility_tag='integration', timeout=900" in defaults
-    assert "'TEST_SERVICES=postgres', 'TEST_SUITE=synth'" in defaults
-    assert "'PYTEST_ADDOPTS=-p testlanes.plugin'" in defaults
-    assert "dependencies=['plugins/testlanes/plugin.py', 'db:schema']" in defaults
-
-
-def test_a_lane_without_services_loads_the_plugin_but_asks_for_no_database() -> None:
-    env = gen.lane_env(Lane("unit", "", "nothing", "unit", 60, 10))
-    assert "PYTEST_ADDOPTS=-p testlanes.plugin" in env
-    assert not [v for v in env if v.startswith(("TEST_SERVICES=", "TEST_SUITE="))]
-
-
-def test_a_lane_that_disables_plugins_disables_them_in_the_workspace_too() -> None:
-    lane = Lane("unit", "", "nothing", "unit", 60, 10, disable_plugins=("schemathesis",))
-    assert "PYTEST_ADDOPTS=-p testlanes.plugin -p no:schemathesis" in gen.lane_env(lane)
-
-
-def test_write_workspace_refuses_a_non_empty_directory(tmp_path: Path) -> None:
-    (tmp_path / "x").write_text("")
-    with pytest.raises(FileExistsError):
-        gen.write_workspace(tmp_path, {}, tmp_path)
