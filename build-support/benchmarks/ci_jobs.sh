@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Lint and test as two CI jobs (pr.yml today: two runners, each Pants call without a daemon)
+# Lint and test as two CI jobs (pr.yml today: two runners, each Pants call without a daemon;
+# its lint job's `pants lint` and `tailor --check`, not the plugins' RuleRunner tests)
 # against one job running both, once without a daemon and once on one daemon they share. Every
 # run starts from an empty local store with the named caches warm (as pr.yml restores them) and
 # no remote cache, in a fresh clone of HEAD. hyperfine times each command; the summary gives each

@@ -228,17 +228,10 @@ def render_workspace(
         if CPU_SHARE[lane] < 1.0:
             files[f"tests/{lane}/BUILD"] += 'python_test_utils(name="test_utils")\n'
             files[f"tests/{lane}/conftest.py"] = INTEGRATION_CONFTEST
-    for directory in sorted({f.path.rpartition("/")[0] for f in plan}):
-        files[f"{directory}/BUILD"] = area_build(directory)
+    for f in plan:  # a feature area: the lane's defaults (from its parent) and its own batch
+        files[f"{f.directory}/BUILD"] = f'python_tests(batch_compatibility_tag="{f.batch}")\n'
     files.update({f.path: _test_source(f) for f in plan})
     return files
-
-
-def area_build(directory: str) -> str:
-    """A feature area's BUILD file: the lane's defaults (from the parent directory) and a batch
-    of its own, named lane/area, as `batch=` does in this repository's lane macros."""
-    lane, area = directory.split("/")[1:]
-    return f'python_tests(batch_compatibility_tag="{lane}/{area}")\n'
 
 
 def plugin_build(package: str) -> str:

@@ -99,15 +99,33 @@ class FileProfile:
 
 @dataclass(frozen=True)
 class SyntheticFile:
-    path: str
+    index: int  # its place in the plan, which names it and picks its leaf and area
     lane: str
     source: str
     durations: tuple[float, ...]
     module: int
+    area: int  # its feature area (Layout.area_of_test): a directory and a batch of its own
 
     @property
     def seconds(self) -> float:
         return sum(self.durations)
+
+    @property
+    def area_name(self) -> str:
+        return f"area_{self.area}"
+
+    @property
+    def directory(self) -> str:
+        return f"tests/{self.lane}/{self.area_name}"
+
+    @property
+    def path(self) -> str:
+        return f"{self.directory}/test_{self.lane}_{self.index:04d}.py"
+
+    @property
+    def batch(self) -> str:
+        """Its batch_compatibility_tag: lane/area, as `batch=` in this repository's macros."""
+        return f"{self.lane}/{self.area_name}"
 
 
 def profile_from_tests(
@@ -185,18 +203,15 @@ def plan_workspace(
             index = len(files)
             files.append(
                 SyntheticFile(
-                    path=f"{area_dir(lane, layout.area_of_test(index))}/test_{lane}_{index:04d}.py",
+                    index=index,
                     lane=lane,
                     source=source.source,
                     durations=tuple(round(d * time_scale, 4) for d in source.durations) or (0.0,),
                     module=layout.leaf_of_test(index),
+                    area=layout.area_of_test(index),
                 )
             )
     return files
-
-
-def area_dir(lane: str, area: int) -> str:
-    return f"tests/{lane}/area_{area}"
 
 
 def describe(plan: Sequence[SyntheticFile]) -> str:
@@ -205,7 +220,7 @@ def describe(plan: Sequence[SyntheticFile]) -> str:
     layout = Layout.for_files(len(plan))
     cells: dict[tuple[str, str], list[float]] = defaultdict(list)
     for f in plan:
-        cells[f.lane, f.path.split("/")[2]].append(f.seconds)
+        cells[f.lane, f.area_name].append(f.seconds)
     areas = sorted({area for _, area in cells})
     lanes = [lane for lane in LANES if any(lane == key[0] for key in cells)]
     rows = [
