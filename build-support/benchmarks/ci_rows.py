@@ -51,6 +51,8 @@ _DISABLED_PLUGINS = sorted(
     {name for lane in load_lanes(REPO / LANES_FILE).lanes for name in lane.disable_plugins}
 )
 
+_CORES = os.cpu_count() or 1
+
 # What the cold profile showed (docs/benchmarks.md, "P-cold: where the time goes").
 LEVERS = (
     Lever(
@@ -63,6 +65,12 @@ LEVERS = (
         "every installed pytest plugin loaded by every test process (lanes.toml's "
         "disable_plugins undone)",
         ("--pytest-args=" + " ".join(f"-p {name}" for name in _DISABLED_PLUGINS),),
+    ),
+    Lever(
+        "one-extra-process",
+        f"{_CORES + 1} processes at once on {_CORES} cores, as B1 runs two xdist workers beside "
+        "the serial integration lane (an integration test waits on PostgreSQL part of its time)",
+        (f"--process-execution-local-parallelism={_CORES + 1}",),
     ),
     Lever(
         "batch-size-8",
@@ -89,8 +97,14 @@ LEVERS = (
 )
 # Each lever's edits name files of one kind of workspace: this repository's, or a generated one.
 # entire-lockfile is measured at this suite's scale only: its cost does not grow with the tests.
-REPO_LEVERS = ("entire-lockfile", "all-plugins", "batch-size-8", "lane-batches")
-USER_SCALE_LEVERS = ("all-plugins", "batch-size-8", "lane-batches-synthetic")
+REPO_LEVERS = (
+    "entire-lockfile",
+    "all-plugins",
+    "one-extra-process",
+    "batch-size-8",
+    "lane-batches",
+)
+USER_SCALE_LEVERS = ("all-plugins", "one-extra-process", "batch-size-8", "lane-batches-synthetic")
 
 
 @dataclass(frozen=True)

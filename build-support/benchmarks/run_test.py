@@ -29,7 +29,7 @@ def test_user_scale_is_one_workspace_sized_from_the_profile_at_full_durations() 
     args = run.parse_args(["--user-scale"])
     assert (args.no_real, args.sizes, args.time_scale, args.reps) == (True, [], 1.0, 3)
     assert (args.user_seconds, args.replay_count) == (270.0, 12)
-    assert args.levers == ["all-plugins", "batch-size-8", "lane-batches-synthetic"]
+    assert args.levers == list(run.USER_SCALE_LEVERS)
 
 
 def test_a_user_scale_smoke_names_its_size() -> None:
