@@ -18,10 +18,10 @@ def test_a_hung_test_fails_with_its_name_and_the_limit_and_the_rest_still_run(
     run.result.stdout.fnmatch_lines(
         [
             f"*_ {hung_batch} _*",
-            "E * Failed: Timeout (>0.2s) from pytest-timeout.",
+            "E * Failed: Timeout (>1.0s) from pytest-timeout.",
             f"FAILED test_batch.py::{hung_batch} - Failed: *",
         ]
     )
     result = run.results()[hung_batch]
     assert result.outcome == "failed"
-    assert result.message.startswith("Failed: Timeout (>0.2s) from pytest-timeout.")
+    assert result.message.startswith("Failed: Timeout (>1.0s) from pytest-timeout.")
