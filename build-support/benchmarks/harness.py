@@ -11,6 +11,7 @@ import shutil
 import subprocess
 import sys
 import time
+import timeit
 import tomllib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -160,6 +161,13 @@ def repeat(label: str, reps: int, fn: Callable[[int], Timed]) -> tuple[benchstat
     return interleave({label: fn}, reps)[label]
 
 
+def cpu_check() -> str:
+    """A fixed pure-Python loop, best of 5. Reports compare as ratios within one run; across runs
+    this says whether the machine itself was slower (a shared host, throttling) that day."""
+    best = min(timeit.repeat("sum(i * i for i in range(5_000_000))", number=1, repeat=5))
+    return f"{best:.3f} s"
+
+
 def machine_info(export_python: Path | None, checkout: Path | None) -> dict[str, str]:
     cpu = "?"
     for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -178,6 +186,7 @@ def machine_info(export_python: Path | None, checkout: Path | None) -> dict[str,
         "Cores (os.cpu_count)": str(os.cpu_count()),
         "RAM": f"{mem_kb / 1024 / 1024:.1f} GiB",
         "Load average at start (1/5/15 min)": " / ".join(f"{x:.2f}" for x in os.getloadavg()),
+        "CPU check at start (a fixed Python loop, best of 5)": cpu_check(),
         "Kernel": platform.release(),
         "Python (harness)": platform.python_version(),
         "Python (tests)": test_python.replace("Python ", ""),

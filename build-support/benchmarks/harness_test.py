@@ -1,3 +1,4 @@
+import re
 from pathlib import Path
 
 import harness
@@ -38,3 +39,9 @@ def test_children_cache_bytecode_as_on_a_ci_runner(monkeypatch) -> None:
     assert "PYTHONDONTWRITEBYTECODE" not in env
     assert "PANTS_CONFIG_FILES" not in env
     assert env["EXTRA"] == "x"
+
+
+def test_the_cpu_check_is_a_time_in_seconds_to_the_millisecond() -> None:
+    value = harness.cpu_check()
+    assert re.fullmatch(r"\d+\.\d{3} s", value), value
+    assert float(value.split()[0]) > 0

@@ -66,6 +66,7 @@ from ci_rows import LEVERS, REPO_LEVERS, USER_SCALE_LEVERS  # noqa: E402
 from harness import (  # noqa: E402
     CACHE,
     REPO,
+    cpu_check,
     elapsed_minutes,
     ensure_harness_venv,
     machine_info,
@@ -265,6 +266,7 @@ def write_outputs(
         f"{machine['CPU']}, {machine['Cores (os.cpu_count)']} cores, {machine['Date']}",
     )
     machine["Load average at end (1/5/15 min)"] = " / ".join(f"{x:.2f}" for x in os.getloadavg())
+    machine["CPU check at end (a fixed Python loop, best of 5)"] = cpu_check()
     machine["Harness wall time"] = f"{elapsed_minutes():.1f} min"
     scale_note = (
         f"Synthetic workspaces drawn from {len(results.profile)} real test files "
