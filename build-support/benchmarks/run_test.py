@@ -42,3 +42,11 @@ def test_every_default_lever_is_a_known_one() -> None:
     assert set(run.REPO_LEVERS) <= known
     assert set(run.USER_SCALE_LEVERS) <= known
     assert run.parse_args([]).levers == list(run.REPO_LEVERS)
+
+
+def test_asking_for_p_ci_without_p_cold_on_the_real_suite_is_refused(capsys) -> None:
+    with pytest.raises(SystemExit):
+        run.parse_args(["--scenarios", "ci"])
+    assert "P-ci and its levers run after P-cold" in capsys.readouterr().err
+    assert run.parse_args(["--scenarios", "cold,ci"]).scenarios == {"cold", "ci"}
+    assert run.parse_args(["--user-scale", "--scenarios", "ci"]).scenarios == {"ci"}
