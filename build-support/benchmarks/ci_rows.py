@@ -68,8 +68,9 @@ LEVERS = (
     ),
     Lever(
         "one-process-per-core",
-        f"Pants' default, {_CORES} processes at once on {_CORES} cores (pants.ci.toml runs one "
-        "more, as B1 runs two xdist workers beside the serial integration lane: flipped off here)",
+        f"Pants' default, {_CORES} processes at once on {_CORES} cores (pants.ci.toml sets 3, "
+        "cores + 1 on CI's 2 cores, as B1 runs two xdist workers beside the serial integration "
+        "lane: flipped back here)",
         (f"--process-execution-local-parallelism={_CORES}",),
     ),
     Lever(
