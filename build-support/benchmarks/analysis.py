@@ -167,5 +167,7 @@ def remote_closing(run: PantsRun, wall: float, version: float | None, b0: float)
         f"inference, cache look-ups and downloads, {len(ran)} test processes that ran anyway "
         f"({sum(p.seconds for p in ran):.1f} s), and the coverage report. What would close it: "
         f"a daemon (P-warm), fewer, larger cache entries (fewer batches), or a Pants newer than "
-        f"2.17 (the newest the package index serves)."
+        f"2.17 (the newest the package index serves). Not downloading the hits' outputs "
+        f"(P-remote-validate) is not adopted: in 2.17 a cache that dies mid-run then fails the "
+        f"build."
     )

@@ -7,7 +7,7 @@ import contextlib
 import os
 import re
 import signal
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import bench_report as report
@@ -21,7 +21,7 @@ from analysis import (
     remote_closing,
     startup_section,
 )
-from harness import Timed, fresh, must, progress, repeat, timed
+from harness import Timed, fresh, interleave, must, progress, repeat, timed
 from pants_runs import (
     OneChange,
     PantsRun,
@@ -231,20 +231,40 @@ def remote(
     server: RemoteServer,
     named: Path | None = None,
 ) -> None:
-    """named: a named-caches dir to reuse (quick mode); by default every run gets an empty one."""
+    """named: a named-caches dir to reuse (quick mode); by default every run gets an empty one.
+    Interleaved with P-remote-validate: the same run with cache_content_behavior=validate, which
+    checks a hit's outputs exist instead of downloading them (not adopted: see pants.ci.toml)."""
     runs: list[PantsRun] = []
 
-    def once(rep: int) -> Timed:
-        rep_named = named or fresh(work / f"named-remote-{rep}")
-        run = clone_run(
-            ws, work, rep_named, logs / f"p-remote-{rep}.log", env_extra=remote_env(server, False)
-        )
-        runs.append(run)
-        if named is None:
-            fresh(rep_named)
-        return run.timed
+    def runner(label: str, extra_args: Sequence[str] = ()) -> Callable[[int], Timed]:
+        def once(rep: int) -> Timed:
+            rep_named = named or fresh(work / f"named-remote-{rep}")
+            run = clone_run(
+                ws,
+                work,
+                rep_named,
+                logs / f"{label.lower()}-{rep}.log",
+                extra_args=extra_args,
+                env_extra=remote_env(server, False),
+            )
+            if label == "P-remote":
+                runs.append(run)
+            if named is None:
+                fresh(rep_named)
+            return run.timed
 
-    s, failed = repeat("P-remote (fresh clone, empty local caches, warm remote cache)", reps, once)
+        return once
+
+    done = interleave(
+        {
+            "P-remote": runner("P-remote"),
+            "P-remote-validate": runner(
+                "P-remote-validate", ("--cache-content-behavior=validate",)
+            ),
+        },
+        reps,
+    )
+    s, failed = done["P-remote"]
     fraction = min(r.remote_fraction for r in runs)
     hits = benchstats.at_least(100 * fraction, 95.0, unit="%")
     version = results.startup_stages.get("--version")
@@ -262,6 +282,12 @@ def remote(
     )
     results.add(
         "P-remote", "fresh clone, empty local caches, warm BuildGrid cache", s, failed, verdict
+    )
+    results.add(
+        "P-remote-validate",
+        "P-remote with cache_content_behavior=validate: hits' outputs checked, not fetched "
+        "(not adopted: a cache dying mid-run then fails the build)",
+        *done["P-remote-validate"],
     )
     if not time_verdict.met:
         results.closing.append(remote_closing(runs[-1], s.median, version, b0))
