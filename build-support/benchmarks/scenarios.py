@@ -234,9 +234,11 @@ def remote(
     """named: a named-caches dir to reuse (quick mode); by default every run gets an empty one.
     Interleaved with P-remote-validate: the same run with cache_content_behavior=validate, which
     checks a hit's outputs exist instead of downloading them (not adopted: see pants.ci.toml)."""
-    runs: list[PantsRun] = []
+    runs: list[PantsRun] = []  # P-remote's, for its breakdown
 
-    def runner(label: str, extra_args: Sequence[str] = ()) -> Callable[[int], Timed]:
+    def runner(
+        label: str, kept: list[PantsRun], extra_args: Sequence[str] = ()
+    ) -> Callable[[int], Timed]:
         def once(rep: int) -> Timed:
             rep_named = named or fresh(work / f"named-remote-{rep}")
             run = clone_run(
@@ -247,8 +249,7 @@ def remote(
                 extra_args=extra_args,
                 env_extra=remote_env(server, False),
             )
-            if label == "P-remote":
-                runs.append(run)
+            kept.append(run)
             if named is None:
                 fresh(rep_named)
             return run.timed
@@ -257,9 +258,9 @@ def remote(
 
     done = interleave(
         {
-            "P-remote": runner("P-remote"),
+            "P-remote": runner("P-remote", runs),
             "P-remote-validate": runner(
-                "P-remote-validate", ("--cache-content-behavior=validate",)
+                "P-remote-validate", [], ("--cache-content-behavior=validate",)
             ),
         },
         reps,
