@@ -168,6 +168,6 @@ def remote_closing(run: PantsRun, wall: float, version: float | None, b0: float)
         f"({sum(p.seconds for p in ran):.1f} s), and the coverage report. What would close it: "
         f"a daemon (P-warm), fewer, larger cache entries (fewer batches), or a Pants newer than "
         f"2.17 (the newest the package index serves). Not downloading the hits' outputs "
-        f"(P-remote-validate) is not adopted: in 2.17 a cache that dies mid-run then fails the "
-        f"build."
+        f"(cache_content_behavior=validate) is not adopted: in 2.17 a cache that dies mid-run "
+        f"then fails the build (pants.ci.toml)."
     )

@@ -7,7 +7,6 @@ import shutil
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from pathlib import Path
 
 from harness import CACHE, Timed, capture, clean_env, fresh, timed
@@ -83,41 +82,29 @@ def run_b0(ws: Workspace, python: Path, logs: Path, rep: int) -> Timed:
     return Timed(time.monotonic() - start, rc, gate.log)
 
 
-@dataclass
-class B1Run:
-    total: Timed
-    fast: float
-    integration: float
-    combine: float
-
-
-def run_b1(ws: Workspace, python: Path, logs: Path, rep: int, workers: int) -> B1Run:
+def run_b1(ws: Workspace, python: Path, logs: Path, rep: int, workers: int) -> Timed:
     """Two lanes side by side: groups without services under xdist, the others serially;
     then combine and the gate."""
     fresh(ws.pg_cache)
     groups = list(enumerate(ws.env_groups()))
-    lanes = {
-        "fast": [(i, g, ("-n", str(workers))) for i, g in groups if not g.serial],
-        "integration": [(i, g, ()) for i, g in groups if g.serial],
-    }
+    lanes = [
+        [(i, g, ("-n", str(workers))) for i, g in groups if not g.serial],
+        [(i, g, ()) for i, g in groups if g.serial],
+    ]
     start = time.monotonic()
 
-    def run_lane(members: list[tuple[int, EnvGroup, tuple[str, ...]]]) -> tuple[float, int]:
+    def run_lane(members: list[tuple[int, EnvGroup, tuple[str, ...]]]) -> int:
         rc = 0
         for i, group, extra in members:
             rc = rc or _pytest_group(python, ws, group, f"b1-{rep}-{i}", logs, *extra).rc
-        return time.monotonic() - start, rc
+        return rc
 
     with ThreadPoolExecutor(max_workers=2) as pool:
-        done = {name: pool.submit(run_lane, members) for name, members in lanes.items()}
-        ends = {name: future.result() for name, future in done.items()}
-    combine_start = time.monotonic()
+        rcs = list(pool.map(run_lane, lanes))
     parts = [logs / f"b1-{rep}-{i}.cov" for i, _ in groups]
     gate = _combine_and_gate(python, ws, logs, f"b1-{rep}", parts)
-    combine = time.monotonic() - combine_start
-    rc = next((r for _, r in ends.values() if r), gate.rc)
-    total = Timed(time.monotonic() - start, rc, gate.log)
-    return B1Run(total, ends["fast"][0], ends["integration"][0], combine)
+    rc = next((r for r in rcs if r), gate.rc)
+    return Timed(time.monotonic() - start, rc, gate.log)
 
 
 def frozen_requirements(export_python: Path, dest: Path) -> Path:

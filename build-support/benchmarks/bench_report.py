@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from benchstats import Summary, Verdict, ratio
@@ -20,16 +20,6 @@ class Row:
     target: str = ""
     verdict: Verdict | None = None
     note: str = ""
-
-
-@dataclass
-class ScalePoint:
-    files: int
-    seconds: dict[str, Summary] = field(default_factory=dict)
-    lower_bound: float = 0.0
-    test_seconds: float = 0.0
-    overhead_per_process: float | None = None
-    processes: int = 0
 
 
 def fmt_seconds(value: float | None) -> str:
@@ -86,40 +76,6 @@ def headline_rows(rows: Sequence[Row], baseline: float | None) -> list[list[str]
     return out
 
 
-SCALE_SCENARIOS = ("B0", "B1", "P-cold", "P-warm")
-
-
-def scale_rows(points: Sequence[ScalePoint]) -> tuple[list[str], list[list[str]]]:
-    header = [
-        "Test files",
-        *(f"{s} s" for s in SCALE_SCENARIOS),
-        "P-cold x B0",
-        "Lower bound s",
-        "Test time s",
-        "Pants overhead s/process",
-        "Processes",
-    ]
-    rows = []
-    for p in points:
-        b0 = p.seconds.get("B0")
-        cold = p.seconds.get("P-cold")
-        rows.append(
-            [
-                str(p.files),
-                *(
-                    fmt_seconds(p.seconds[s].median) if s in p.seconds else "-"
-                    for s in SCALE_SCENARIOS
-                ),
-                f"{ratio(cold.median, b0.median):.2f}" if b0 and cold else "-",
-                fmt_seconds(p.lower_bound),
-                fmt_seconds(p.test_seconds),
-                fmt_seconds(p.overhead_per_process),
-                str(p.processes),
-            ]
-        )
-    return header, rows
-
-
 def markdown(
     *,
     title: str,
@@ -128,8 +84,6 @@ def markdown(
     headline: Sequence[Row],
     baseline: float | None,
     sections: Sequence[tuple[str, str]],
-    scale: Sequence[ScalePoint],
-    scale_note: str,
     chart: str | None,
     lead: str = "",
 ) -> str:
@@ -156,33 +110,19 @@ def markdown(
         parts += [f"![benchmark chart]({chart})", ""]
     for heading, body in sections:
         parts += [f"## {heading}", "", body.rstrip(), ""]
-    if scale:
-        header, rows = scale_rows(scale)
-        parts += [
-            "## Scale: wall time as the suite grows (medians, seconds)",
-            "",
-            scale_note,
-            "",
-            markdown_table(header, rows),
-            "",
-        ]
     return "\n".join(parts).rstrip() + "\n"
 
 
 def write_chart(
-    path: Path,
-    headline: Sequence[Row],
-    baseline: float | None,
-    scale: Sequence[ScalePoint],
-    title: str,
+    path: Path, headline: Sequence[Row], baseline: float | None, suite: str, title: str
 ) -> None:
-    """Left: the headline ratios to B0. Right: wall time against suite size, with the bound."""
+    """The headline ratios to B0, one bar per measured scenario, coloured by its verdict."""
     import matplotlib  # pants: no-infer-dep (the harness venv has it, the resolve does not)
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt  # pants: no-infer-dep
 
-    fig, (left, right) = plt.subplots(1, 2, figsize=(13, 5.2))
+    fig, ax = plt.subplots(figsize=(8, 5.2))
     measured = [r for r in headline if r.summary is not None]
     if baseline and measured:
         names = [r.scenario for r in measured]
@@ -191,30 +131,15 @@ def write_chart(
             "#888888" if r.verdict is None else ("#2e8b57" if r.verdict.met else "#c0392b")
             for r in measured
         ]
-        left.barh(names[::-1], values[::-1], color=colors[::-1])
+        ax.barh(names[::-1], values[::-1], color=colors[::-1])
         for y, v in enumerate(values[::-1]):
-            left.text(v, y, f" {v:.2f}", va="center", fontsize=8)
-        left.axvline(1.0, color="black", linewidth=0.8)
-        left.set_xlabel("median wall time / B0 (green: target met, red: missed, grey: no target)")
-        left.set_title("Real suite: ratio to B0")
+            ax.text(v, y, f" {v:.2f}", va="center", fontsize=8)
+        ax.axvline(1.0, color="black", linewidth=0.8)
+        ax.set_xlabel("median wall time / B0 (green: target met, red: missed, grey: no target)")
+        ax.set_title(f"{suite}: ratio to B0")
     else:
-        left.text(0.5, 0.5, "no real-suite scenarios in this run", ha="center")
-        left.set_axis_off()
-    if scale:
-        files = [p.files for p in scale]
-        for name, style in zip(SCALE_SCENARIOS, ("o-", "s-", "^-", "v-"), strict=True):
-            if all(name in p.seconds for p in scale):
-                right.plot(files, [p.seconds[name].median for p in scale], style, label=name)
-        right.plot(files, [p.lower_bound for p in scale], "k--", label="lower bound")
-        right.set_xscale("log")
-        right.set_yscale("log")
-        right.set_xlabel("synthetic test files")
-        right.set_ylabel("median wall time (s)")
-        right.set_title("Synthetic suites: growth with the number of test files")
-        right.legend(fontsize=8)
-        right.grid(True, which="both", alpha=0.3)
-    else:
-        right.set_axis_off()
+        ax.text(0.5, 0.5, "no scenario measured in this run", ha="center")
+        ax.set_axis_off()
     fig.suptitle(title, fontsize=10)
     fig.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)

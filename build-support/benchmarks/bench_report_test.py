@@ -37,19 +37,6 @@ def test_markdown_table_escapes_pipes() -> None:
     assert report.markdown_table(["h"], [["a|b"]]).splitlines()[-1] == "| a\\|b |"
 
 
-def test_scale_rows_give_p_cold_over_b0_per_size() -> None:
-    point = report.ScalePoint(
-        files=50, lower_bound=5.0, test_seconds=10.0, overhead_per_process=0.4, processes=12
-    )
-    point.seconds = {
-        name: benchstats.summarize([s])
-        for name, s in {"B0": 20.0, "B1": 12.0, "P-cold": 10.0, "P-warm": 1.0}.items()
-    }
-    header, rows = report.scale_rows([point])
-    assert dict(zip(header, rows[0], strict=True))["P-cold x B0"] == "0.50"
-    assert rows[0][0] == "50"
-
-
 def test_markdown_has_machine_headline_sections_and_chart() -> None:
     text = report.markdown(
         title="T",
@@ -58,8 +45,6 @@ def test_markdown_has_machine_headline_sections_and_chart() -> None:
         headline=ROWS,
         baseline=100.0,
         sections=[("Where the time goes", "body")],
-        scale=[],
-        scale_note="",
         chart="benchmarks.png",
     )
     for expected in (

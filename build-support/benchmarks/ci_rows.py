@@ -5,10 +5,10 @@ P-ci again with one Pants option flipped, to keep what pays and drop what does n
 
 from __future__ import annotations
 
-import dataclasses
+import argparse
 import os
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -124,21 +124,29 @@ class Layout:
     batches: tuple[frozenset[str], ...]
 
 
-def ci_baselines(
+@dataclass(frozen=True)
+class CiHeadline:
+    """What the CI rows leave for the notes and the lever table written after them."""
+
+    b1ci: benchstats.Summary
+    p_ci: Layout
+    p_ci_last: PantsRun
+    backend: benchstats.Summary | None  # P-ci-backend, where P-ci runs more than B1-ci's tests
+    levers: list[Layout]
+
+
+def ci_headline(
+    args: argparse.Namespace,
     ws: Workspace,
-    export_python: Path,
+    named: Path,
     work: Path,
     logs: Path,
-    reps: int,
-    cores: int,
     results: Results,
-    also: Mapping[str, Callable[[int], Timed]] | None = None,
-    *,
-    plain_rows: bool = False,
-) -> dict[str, tuple[benchstats.Summary, int]]:
-    """B0-ci and B1-ci rows, interleaved with the scenarios in `also` (P-ci, say): B0-ci, B1-ci,
-    P-ci, B0-ci, ... Every scenario's summary and failures, by name. plain_rows: B0 and B1 rows
-    too, from the same runs without their venv's creation (the user's scale cannot afford both)."""
+    export_python: Path,
+) -> CiHeadline:
+    """B0-ci, B1-ci and P-ci interleaved (B0-ci, B1-ci, P-ci, B0-ci, ...); B0 and B1 are the pytest
+    part of the first two's runs. Then P-ci-backend (this suite's P-ci also runs the tooling's
+    tests) and P-ci again with each of args.levers, args.lever_reps times each."""
     plain: dict[str, list[Timed]] = {"B0": [], "B1": []}
 
     def keep(name: str, result: Timed) -> Timed:
@@ -148,13 +156,14 @@ def ci_baselines(
     requirements = frozen_requirements(export_python, work / "ci-requirements.txt")
     progress("B0-ci/B1-ci: warming pip's cache (not timed)")
     must(ci_venv(requirements, work / "ci-venv-warm", logs / "ci-venv-warm.log"), "pip install")
+    workers = os.cpu_count() or 1
 
     def b0(rep: int) -> Timed:
         return with_ci_venv(
             requirements,
             work / f"ci-venv-b0-{rep}",
             logs / f"ci-venv-b0-{rep}.log",
-            lambda python: keep("B0", run_b0(ws, python, logs, 100 + rep)),
+            lambda python: keep("B0", run_b0(ws, python, logs, rep)),
         )
 
     def b1(rep: int) -> Timed:
@@ -162,17 +171,41 @@ def ci_baselines(
             requirements,
             work / f"ci-venv-b1-{rep}",
             logs / f"ci-venv-b1-{rep}.log",
-            lambda python: keep("B1", run_b1(ws, python, logs, 100 + rep, workers=cores).total),
+            lambda python: keep("B1", run_b1(ws, python, logs, rep, workers)),
         )
 
-    done = interleave({"B0-ci": b0, "B1-ci": b1, **(also or {})}, reps)
-    for name, runs in plain.items() if plain_rows else ():
+    cold_ci = ColdCi(ws, work, named, logs)
+    cold_ci.ensure_warm()
+    p_ci_runs: list[PantsRun] = []
+    done = interleave(
+        {"B0-ci": b0, "B1-ci": b1, "P-ci": cold_ci.runner("P-ci", p_ci_runs)}, args.reps
+    )
+    for name, runs in plain.items():
         done[name] = (benchstats.summarize(r.seconds for r in runs), sum(not r.ok for r in runs))
-        what = "the pytest part of each B0-ci run" if name == "B0" else "the same of B1-ci"
-        results.add(name, what, *done[name])
+        results.add(name, f"the pytest part of each {name}-ci run", *done[name])
+    results.baseline = done["B0"][0].median
     results.add("B0-ci", "B0 with its venv made from a warm pip cache, as a CI job", *done["B0-ci"])
     results.add("B1-ci", "B1 with its venv made from a warm pip cache, as a CI job", *done["B1-ci"])
-    return done
+    b1ci, (summary, failed) = done["B1-ci"][0], done["P-ci"]
+    verdict = benchstats.at_most(summary.median, b1ci.median, unit=" s")
+    what = "fresh clone, restored launcher + named caches, empty store, no remote, no pantsd"
+    results.add("P-ci", what, summary, failed, verdict)
+    p_ci = Layout("as committed", "", summary, failed, tuple(p_ci_runs[-1].batches()))
+    backend = None
+    if not results.user_scale:  # there every test is one B1 runs: P-ci-backend would be P-ci
+        backend, backend_failed, _ = cold_ci.measure("P-ci-backend", args.reps, backend_only=True)
+        results.add(
+            "P-ci-backend",
+            f"P-ci over `{ws.test_root}::` only: the tests B1-ci runs",
+            backend,
+            backend_failed,
+            benchstats.at_most(backend.median, b1ci.median, unit=" s"),
+        )
+    levers = []
+    for lever in (lever for lever in LEVERS if lever.name in args.levers):
+        s, n_failed, runs = cold_ci.measure(f"P-ci-{lever.name}", args.lever_reps, lever)
+        levers.append(Layout(lever.name, lever.what, s, n_failed, tuple(runs[-1].batches())))
+    return CiHeadline(b1ci, p_ci, p_ci_runs[-1], backend, levers)
 
 
 @dataclass(frozen=True)
@@ -183,20 +216,6 @@ class ColdCi:
     work: Path
     named: Path
     logs: Path
-    reps: int
-
-    def measure(
-        self, label: str = "P-ci", lever: Lever | None = None, *, baseline_suite: bool = False
-    ) -> tuple[benchstats.Summary, int, list[PantsRun]]:
-        """baseline_suite: only the tests B0 and B1 run. Coverage is measured and reported as in
-        P-ci; ./pants leaves a subset ungated, which costs nothing (the report is made anyway)."""
-        runs: list[PantsRun] = []
-        summary, failed = repeat(
-            f"{label} (fresh clone, warm named caches)",
-            self.reps,
-            self.runner(label, runs, lever, baseline_suite=baseline_suite),
-        )
-        return summary, failed, runs
 
     def runner(
         self,
@@ -204,18 +223,18 @@ class ColdCi:
         runs: list[PantsRun],
         lever: Lever | None = None,
         *,
-        baseline_suite: bool = False,
+        backend_only: bool = False,
     ) -> Callable[[int], Timed]:
-        """One repetition per call, its run appended to runs (for interleaving with others)."""
-        targets = [f"{self.ws.test_root}::"] if baseline_suite else ["::"]
+        """One repetition per call, its run appended to runs. backend_only: the tests B0 and B1
+        run; coverage is measured as in P-ci (./pants leaves a subset ungated)."""
+        targets = [f"{self.ws.test_root}::"] if backend_only else ["::"]
 
         def once(rep: int) -> Timed:
-            log = self.logs / f"{label.lower()}-{rep}.log"
             run = clone_run(
                 self.ws,
                 self.work,
                 self.named,
-                log,
+                self.logs / f"{label.lower()}-{rep}.log",
                 targets=targets,
                 extra_args=lever.args if lever else (),
                 prepare=lever.apply if lever else None,
@@ -225,72 +244,30 @@ class ColdCi:
 
         return once
 
+    def measure(
+        self, label: str, reps: int, lever: Lever | None = None, *, backend_only: bool = False
+    ) -> tuple[benchstats.Summary, int, list[PantsRun]]:
+        runs: list[PantsRun] = []
+        once = self.runner(label, runs, lever, backend_only=backend_only)
+        summary, failed = repeat(f"{label} (fresh clone, warm named caches)", reps, once)
+        return summary, failed, runs
+
     def ensure_warm(self) -> None:
         """Named caches as a runner restores them from main: filled by one untimed run if empty."""
         if not self.named.exists() or not any(self.named.iterdir()):
             progress("filling the named caches as main's run would (not timed)")
-            ColdCi(self.ws, self.work, self.named, self.logs, 1).measure("P-ci-prime")
-
-    def row(
-        self,
-        results: Results,
-        b1ci: benchstats.Summary | None,
-        measured: tuple[benchstats.Summary, int, list[PantsRun]] | None = None,
-    ) -> Layout:
-        """The P-ci row (measured here unless given: runs interleaved with B0-ci and B1-ci);
-        what the levers are measured against."""
-        self.ensure_warm()
-        summary, failed, runs = measured or self.measure()
-        verdict = benchstats.at_most(summary.median, b1ci.median, unit=" s") if b1ci else None
-        results.add(
-            "P-ci",
-            "fresh clone, restored launcher + named caches, empty store, no remote, no pantsd",
-            summary,
-            failed,
-            verdict,
-        )
-        # At the user's scale every test is one B1 runs: P-ci-backend would be P-ci again.
-        backend = self.like_for_like(results, b1ci) if b1ci and not results.user_scale else None
-        if b1ci and results.startup:  # at the user's scale: after P-remote (closing below)
-            closing(results, summary, runs[-1], b1ci, backend)
-        return Layout("as committed", "", summary, failed, tuple(runs[-1].batches()))
-
-    def like_for_like(self, results: Results, b1ci: benchstats.Summary) -> benchstats.Summary:
-        """P-ci over the tests B1-ci runs, and nothing else (pr.yml runs the whole repository)."""
-        summary, failed, _ = self.measure("P-ci-backend", baseline_suite=True)
-        results.add(
-            "P-ci-backend",
-            f"P-ci over `{self.ws.test_root}::` only: the tests B1-ci runs",
-            summary,
-            failed,
-            benchstats.at_most(summary.median, b1ci.median, unit=" s"),
-        )
-        return summary
-
-    def levers(self, committed: Layout, chosen: Sequence[str], reps: int) -> list[Layout]:
-        """P-ci again with each chosen lever, reps times each."""
-        out = []
-        for lever in (lever for lever in LEVERS if lever.name in chosen):
-            again = dataclasses.replace(self, reps=reps)
-            summary, failed, runs = again.measure(f"P-ci-{lever.name}", lever)
-            out.append(Layout(lever.name, lever.what, summary, failed, tuple(runs[-1].batches())))
-        return out
+            self.measure("P-ci-prime", 1)
 
 
-def closing(
-    results: Results,
-    summary: benchstats.Summary,
-    last: PantsRun,
-    b1ci: benchstats.Summary,
-    backend: benchstats.Summary | None = None,
-) -> None:
+def closing(results: Results, ci: CiHeadline) -> None:
     """The note on a P-ci that misses B1-ci: its processes on the cores, and Pants' start-up
     (results.startup: P-warm-local, or P-remote at the user's scale)."""
+    summary, b1ci = ci.p_ci.summary, ci.b1ci
     if summary.median <= b1ci.median or not (results.startup and results.baseline):
         return
-    ran = last.ran()
+    ran = ci.p_ci_last.ran()
     overhead = benchstats.overhead_per_process(
-        [p.seconds for p in ran], [last.test_seconds_of(p) for p in ran]
+        [p.seconds for p in ran], [ci.p_ci_last.test_seconds_of(p) for p in ran]
     )
     note = cold_closing(
         "P-ci",
@@ -303,10 +280,10 @@ def closing(
         results.startup_stage,
         source=results.startup_source,
     )
-    if backend is not None:
+    if ci.backend is not None:
         note += (
             f" Over the tests B1-ci runs and nothing else (P-ci-backend) the same cold "
-            f"run took {backend.median:.1f} s: the rest of P-ci is the orchestration's "
+            f"run took {ci.backend.median:.1f} s: the rest of P-ci is the orchestration's "
             f"and the tooling's own tests, which B1 does not run."
         )
     results.closing.append(note)

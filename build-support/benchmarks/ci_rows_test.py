@@ -2,7 +2,7 @@ from pathlib import Path
 
 import benchstats
 import pytest
-from ci_rows import Layout, Lever, closing, lever_section
+from ci_rows import CiHeadline, Layout, Lever, closing, lever_section
 from harness import Timed
 from pants_runs import PantsRun
 from replay import Replay
@@ -53,18 +53,18 @@ def test_the_lever_table_gives_time_processes_and_replay_precision_per_layout() 
     assert cells[2:] == ["100.0", "90.0", "-10.0", "2 -> 1", "1.00 -> 0.50"]
 
 
-def p_ci_run(tmp_path: Path) -> PantsRun:
+def p_ci(tmp_path: Path, seconds: float) -> CiHeadline:
     processes = [ProcessResult(f"tests/test_{n}.py", 1, True, 40.0, "ran") for n in range(4)]
-    return PantsRun(Timed(100.0, 0, tmp_path / "log"), processes, {}, "")
+    last = PantsRun(Timed(100.0, 0, tmp_path / "log"), processes, {}, "")
+    b1ci = benchstats.summarize([100.0])
+    return CiHeadline(b1ci, layout("as committed", seconds, []), last, None, [])
 
 
 def test_a_p_ci_over_b1_ci_gets_a_note_naming_its_floor_and_where_start_up_came_from(
     tmp_path: Path,
 ) -> None:
     results = Results(baseline=200.0, startup=15.0, startup_source="P-remote")
-    closing(
-        results, benchstats.summarize([110.0]), p_ci_run(tmp_path), benchstats.summarize([100.0])
-    )
+    closing(results, p_ci(tmp_path, 110.0))
     (note,) = results.closing
     assert "Its 4 test processes took 160.0 s" in note
     assert "(P-remote): a floor of 95.0 s" in note
@@ -73,9 +73,7 @@ def test_a_p_ci_over_b1_ci_gets_a_note_naming_its_floor_and_where_start_up_came_
 
 def test_a_p_ci_within_b1_ci_or_without_a_start_up_figure_gets_no_note(tmp_path: Path) -> None:
     fast = Results(baseline=200.0, startup=15.0)
-    closing(fast, benchstats.summarize([90.0]), p_ci_run(tmp_path), benchstats.summarize([100.0]))
+    closing(fast, p_ci(tmp_path, 90.0))
     unknown = Results(baseline=200.0)
-    closing(
-        unknown, benchstats.summarize([110.0]), p_ci_run(tmp_path), benchstats.summarize([100.0])
-    )
+    closing(unknown, p_ci(tmp_path, 110.0))
     assert fast.closing == unknown.closing == []

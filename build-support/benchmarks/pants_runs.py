@@ -157,27 +157,3 @@ def clone_run(
     finally:
         shutil.rmtree(clone, ignore_errors=True)
         fresh(stores.store)
-
-
-@dataclass
-class OneChange:
-    run: PantsRun
-    dependent_tests: set[str]
-    rerun_files: set[str]
-
-    @property
-    def extra(self) -> set[str]:
-        return self.rerun_files - self.dependent_tests
-
-    @property
-    def missing(self) -> set[str]:
-        return self.dependent_tests - self.rerun_files
-
-
-def run_one_change(ws: Workspace, stores: Stores, logs: Path, rep: int) -> OneChange:
-    path = ws.root / ws.change_file
-    with path.open("a") as f:
-        f.write(f"\nBENCH_CHANGE_{rep} = {rep}\n")
-    tests = dependent_tests(ws, ws.change_file, logs / f"one-change-dependents-{rep}.log")
-    run = pants_test(ws, stores, logs / f"one-change-{rep}.log", pantsd=True)
-    return OneChange(run, tests, run.rerun_files())

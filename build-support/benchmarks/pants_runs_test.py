@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 from harness import Timed
-from pants_runs import OneChange, PantsRun, Stores, dependent_tests_in, read_junit
+from pants_runs import PantsRun, Stores, dependent_tests_in, read_junit
 
 from testlanes_report.console import ProcessResult
 
@@ -47,11 +47,6 @@ def test_a_process_without_a_report_holds_only_its_first_file(tmp_path: Path) ->
     process = ProcessResult("tests/unit/test_z.py", 1, True, 1.0, "ran")
     assert run.files_of(process) == frozenset({"tests/unit/test_z.py"})
     assert run.test_seconds_of(process) == 0.0
-
-
-def test_one_change_separates_extra_reruns_from_missed_dependents() -> None:
-    change = OneChange(None, {"a.py", "b.py"}, {"b.py", "c.py"})  # type: ignore[arg-type]
-    assert (change.extra, change.missing) == ({"c.py"}, {"a.py"})
 
 
 def test_stores_become_pants_flags(tmp_path: Path) -> None:

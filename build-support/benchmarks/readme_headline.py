@@ -7,7 +7,7 @@
 Two blocks, each between BEGIN and END markers, derived only from the reports run.py writes:
 docs/benchmarks.md (this repository's suite) and docs/user-scale/benchmarks.md (`run.py
 --user-scale`). README.md's block: at which measured suite size Pants overtakes pytest-xdist on a
-cold CI run and on a pull request, then both headline tables and the scale table.
+cold CI run and on a pull request, then both headline tables.
 docs/benchmarks.md's lead block: the user-scale headline table and its chart, so the report
 opens with the scale the users run at.
 """
@@ -30,7 +30,6 @@ LEAD_END = "<!-- user-scale-lead:end -->"
 LEAD_SLOT = f"{LEAD_BEGIN}\n{LEAD_END}"
 
 HEADLINE_COLUMNS = ("Scenario", "Median s", "x B0", "Target", "Verdict")
-SCALE_COLUMNS = ("Test files", "B0 s", "B1 s", "P-cold s", "P-warm s", "P-cold x B0")
 
 _CELL_SEPARATOR = re.compile(r"(?<!\\)\|")
 
@@ -61,7 +60,6 @@ class Report:
     command: str
     machine: dict[str, str]
     headline: Table
-    scale: Table | None
 
     def median(self, scenario: str) -> float | None:
         """The scenario's median in seconds; None without such a row or when not measured."""
@@ -117,7 +115,7 @@ def parse(markdown: str) -> Report:
     if machine_table is None or headline is None:
         raise ReportFormatError("no '## Machine' or '## Headline' section")
     machine = {row[0]: row[1] for row in machine_table.rows}
-    return Report(command, machine, headline, _table_after(lines, "Scale"))
+    return Report(command, machine, headline)
 
 
 def _size(seconds: float) -> str:
@@ -224,15 +222,8 @@ def render(report: Report, user: Report | None = None) -> str:
         "[docs/benchmarks.md](docs/benchmarks.md).",
         "",
         report.headline.project(HEADLINE_COLUMNS).markdown(),
+        END,
     ]
-    if report.scale is not None:
-        parts += [
-            "",
-            "As the suite grows (synthetic workspaces, one repetition each):",
-            "",
-            report.scale.project(SCALE_COLUMNS).markdown(),
-        ]
-    parts.append(END)
     return "\n".join(parts)
 
 
@@ -241,17 +232,6 @@ def replace_block(text: str, block: str, begin: str = BEGIN, end: str = END) -> 
     if start < 0 or stop < start:
         raise ReportFormatError(f"no '{begin}' ... '{end}' block")
     return text[:start] + block + text[stop + len(end) :]
-
-
-def place_lead(report: str, block: str) -> str:
-    """The lead block in its slot; a report written before the slot existed gets it above its
-    `Command:` line, where run.py now writes the slot."""
-    if LEAD_BEGIN in report:
-        return replace_block(report, block, LEAD_BEGIN, LEAD_END)
-    at = report.find("\nCommand: `")
-    if at < 0:
-        raise ReportFormatError("no 'Command: `...`' line to put the user-scale lead above")
-    return f"{report[: at + 1]}{block}\n\n{report[at + 1 :]}"
 
 
 def main(argv: Sequence[str]) -> int:
@@ -269,7 +249,9 @@ def main(argv: Sequence[str]) -> int:
         user = parse(args.user_report.read_text()) if args.user_report.exists() else None
         updates = {args.readme: replace_block(args.readme.read_text(), render(report, user))}
         if user is not None:
-            updates[args.report] = place_lead(report_text, render_lead(user))
+            updates[args.report] = replace_block(
+                report_text, render_lead(user), LEAD_BEGIN, LEAD_END
+            )
     except ReportFormatError as error:
         print(f"readme_headline: {error}", file=sys.stderr)
         return 2

@@ -1,4 +1,4 @@
-"""This repository's own suite: B0, B1, P-cold, P-warm, then the other scenarios."""
+"""This repository's own suite: the CI rows, P-cold, P-warm, the modes, P-remote, the replay."""
 
 from __future__ import annotations
 
@@ -6,19 +6,14 @@ import argparse
 import os
 from pathlib import Path
 
-import bench_report as report
 import benchstats
-import workspace_gen as gen
 from analysis import cold_closing, pants_breakdown
-from baselines import B1Run, run_b0, run_b1
-from ci_rows import ColdCi, Layout, ci_baselines, lever_section
+from ci_rows import ci_headline, closing, lever_section
 from harness import Timed, fresh, progress, repeat
 from pants_runs import PantsRun, Stores, pants_test
 from results import Results, guarded
-from scenarios import filled_remote_cache, modes, one_change, remote, replay, startup_profile
+from scenarios import modes, remote_and_replay, startup_profile
 from workspaces import Workspace, env_groups, real_workspace, stop_pantsd
-
-from testlanes_report.junit import read_report
 
 
 def real_suite(
@@ -29,73 +24,39 @@ def real_suite(
     checkout_a: Path,
     lanes: dict[str, list[str]],
 ) -> None:
-    reps = args.reps
-    cores = os.cpu_count() or 1
     logs = work / "logs-real"
-    ws = real_workspace(checkout_a, work, lanes, args.change_file)
+    ws = real_workspace(checkout_a, work, lanes)
     # Plain pytest runs a process per suite: the variables the BUILD files give each directory.
     ws.groups = env_groups(checkout_a, ws.files())
-    extra_tests = sorted({f for files in lanes.values() for f in files} - set(ws.files()))
-    scenarios = args.scenarios
-
-    # B0 also yields the per-test durations the synthetic workspaces are drawn from.
-    b0, failed = repeat(
-        "B0 (serial pytest + cov)", reps, lambda r: run_b0(ws, export_python, logs, r)
-    )
-    results.baseline = b0.median
-    results.add("B0", f"serial pytest --cov, {len(ws.files())} files", b0, failed)
-    lane_of = {f: lane for lane, files in ws.lanes.items() for f in files}
-    tests = [
-        (result.file, result.seconds)
-        for rep_xml in sorted(logs.glob(f"b0-{reps}-*.xml"))
-        for result in read_report(rep_xml)
-    ]
-    results.profile = gen.profile_from_tests(tests, lane_of)
-
-    b1_runs: list[B1Run] = []
-
-    def b1(rep: int) -> Timed:
-        run = run_b1(ws, export_python, logs, rep, workers=cores)
-        b1_runs.append(run)
-        return run.total
-
-    b1s, failed = repeat("B1 (xdist unit+contract || serial integration, combine)", reps, b1)
-    results.add(
-        "B1", f"xdist -n {cores} fast lane || serial integration lane + combine", b1s, failed
-    )
-    results.sections.append(
-        (
-            "B1: where the time goes (per repetition)",
-            report.markdown_table(
-                [
-                    "Rep",
-                    "unit+contract lane s",
-                    "integration lane s",
-                    "combine + gate s",
-                    "critical path s",
-                ],
-                [
-                    [
-                        str(i),
-                        f"{r.fast:.1f}",
-                        f"{r.integration:.1f}",
-                        f"{r.combine:.2f}",
-                        f"{r.total.seconds:.1f}",
-                    ]
-                    for i, r in enumerate(b1_runs, 1)
-                ],
+    stores = Stores(work / "store-a", work / "named-a")
+    try:
+        ci = ci_headline(args, ws, stores.named, work, logs, results, export_python)
+        guarded(results, "P-cold", lambda: cold_and_warm(ws, stores, logs, args.reps, results))
+        closing(results, ci)  # after P-warm-local: the note uses Pants' start-up
+        guarded(
+            results,
+            "modes",
+            lambda: modes(args, ws, stores, logs, args.reps, results, export_python),
+        )
+        guarded(
+            results,
+            "P-remote",
+            lambda: remote_and_replay(
+                ws, work, logs, args.reps, results, args.replay_files, stores.named, None
             ),
         )
-    )
+        # After the replay: its changes give each layout's precision.
+        results.sections.append(lever_section(ci.p_ci, ci.levers, results.replays, args.lever_reps))
+    finally:
+        stop_pantsd(ws.root)
 
-    b0ci = b1ci = None
-    p_ci: Layout | None = None
-    levers: list[Layout] = []
-    if "ci" in scenarios:
-        done = ci_baselines(ws, export_python, work, logs, reps, cores, results)
-        b0ci, b1ci = done["B0-ci"][0], done["B1-ci"][0]
 
-    stores = Stores(work / "store-a", work / "named-a")
+def cold_and_warm(ws: Workspace, stores: Stores, logs: Path, reps: int, results: Results) -> None:
+    """P-cold (judged against B0-ci), P-warm-local and the start-up profile, then P-warm."""
+    cores = os.cpu_count() or 1
+    b0ci = next(r.summary for r in results.rows if r.scenario == "B0-ci")
+    assert b0ci is not None
+    assert results.baseline is not None
     cold_runs: list[PantsRun] = []
 
     def cold(rep: int) -> Timed:
@@ -104,114 +65,64 @@ def real_suite(
         cold_runs.append(run)
         return run.timed
 
-    if "cold" in scenarios:
-        s, failed = repeat(
-            "P-cold (no pantsd, empty store, named caches and template cache)", reps, cold
+    s, failed = repeat(
+        "P-cold (no pantsd, empty store, named caches and template cache)", reps, cold
+    )
+    # Nothing warm against a CI job's plain pytest (its venv from a warm pip cache).
+    verdict = benchstats.at_most(s.median, b0ci.median, unit=" s")
+    extra = len(ws.all_tests) - len(ws.files())
+    results.add(
+        "P-cold",
+        "pants test :: from empty caches, no pantsd",
+        s,
+        failed,
+        benchstats.Verdict(verdict.met, f"vs B0-ci {verdict.text}"),
+        note=f"also runs {extra} test files outside {ws.test_root}" if extra else "",
+    )
+    last = cold_runs[-1]
+    results.sections.append(
+        ("P-cold: where the time goes", pants_breakdown("P-cold", last, s.median, cores))
+    )
+
+    def warm_local(rep: int) -> Timed:
+        return pants_test(ws, stores, logs / f"p-warm-local-{rep}.log", pantsd=False).timed
+
+    s, failed = repeat("P-warm, no pantsd (cached locally)", reps, warm_local)
+    results.add("P-warm-local", "nothing changed, no pantsd: local cache hits", s, failed)
+    results.startup = s.median
+    startup_profile(ws, stores, logs, reps, results)
+    if not verdict.met:
+        ran = last.ran()
+        overhead = benchstats.overhead_per_process(
+            [p.seconds for p in ran], [last.test_seconds_of(p) for p in ran]
         )
-        # Nothing warm against a CI job's plain pytest (its venv from a warm pip cache).
-        versus = b0ci or b0
-        ratio_verdict = benchstats.at_most(s.median, versus.median, unit=" s")
-        verdict = benchstats.Verdict(
-            ratio_verdict.met, f"vs {'B0-ci' if b0ci else 'B0'} {ratio_verdict.text}"
-        )
-        results.add(
-            "P-cold",
-            "pants test :: from empty caches, no pantsd",
-            s,
-            failed,
-            verdict=verdict,
-            note=f"also runs {len(extra_tests)} test files outside backend/tests"
-            if extra_tests
-            else "",
-        )
-        results.sections.append(
-            (
-                "P-cold: where the time goes",
-                pants_breakdown("P-cold", cold_runs[-1], s.median, cores),
+        results.closing.append(
+            cold_closing(
+                "P-cold",
+                ran,
+                cores,
+                results.startup,
+                overhead,
+                results.baseline,
+                ("B0-ci", b0ci.median),
+                results.startup_stage,
             )
         )
+    progress("P-warm: priming pantsd (not timed)")
+    pants_test(ws, stores, logs / "p-warm-prime.log", pantsd=True)
+    warm_runs: list[PantsRun] = []
 
-        def warm_local(rep: int) -> Timed:
-            return pants_test(ws, stores, logs / f"p-warm-local-{rep}.log", pantsd=False).timed
+    def warm(rep: int) -> Timed:
+        run = pants_test(ws, stores, logs / f"p-warm-{rep}.log", pantsd=True)
+        warm_runs.append(run)
+        return run.timed
 
-        s, failed = repeat("P-warm, no pantsd (cached locally)", reps, warm_local)
-        results.add("P-warm-local", "nothing changed, no pantsd: local cache hits", s, failed)
-        results.startup = s.median
-        startup_profile(ws, stores, logs, reps, results)
-        cold_last = cold_runs[-1].ran()
-        results.process_overhead = benchstats.overhead_per_process(
-            [p.seconds for p in cold_last], [cold_runs[-1].test_seconds_of(p) for p in cold_last]
-        )
-        if not ratio_verdict.met:
-            results.closing.append(
-                cold_closing(
-                    "P-cold",
-                    cold_last,
-                    cores,
-                    results.startup,
-                    results.process_overhead,
-                    b0.median,
-                    ("B0-ci" if b0ci else "B0", versus.median),
-                    results.startup_stage,
-                )
-            )
-        if "ci" in scenarios:  # after P-warm-local: its closing note uses Pants' start-up
-            cold_ci = ColdCi(ws, work, stores.named, logs, reps)
-            p_ci = cold_ci.row(results, b1ci)
-            levers = cold_ci.levers(p_ci, args.levers, args.lever_reps)
-        progress("P-warm: priming pantsd (not timed)")
-        pants_test(ws, stores, logs / "p-warm-prime.log", pantsd=True)
-        warm_runs: list[PantsRun] = []
-
-        def warm(rep: int) -> Timed:
-            run = pants_test(ws, stores, logs / f"p-warm-{rep}.log", pantsd=True)
-            warm_runs.append(run)
-            return run.timed
-
-        s, failed = repeat("P-warm (pantsd warm, memoized)", reps, warm)
-        results.warm = s.median
-        sources = sorted({p.source for p in warm_runs[-1].processes})
-        results.add(
-            "P-warm",
-            "nothing changed, pantsd warm",
-            s,
-            failed,
-            verdict=benchstats.at_most(s.median / b0.median, 0.05),
-            note="results: " + ", ".join(sources),
-        )
-
-    if "one-change" in scenarios:
-        guarded(
-            results, "P-one-change", lambda: one_change(ws, stores, logs, reps, results, b0.median)
-        )
-    if "modes" in scenarios:
-        guarded(
-            results, "modes", lambda: modes(args, ws, stores, logs, reps, results, export_python)
-        )
-    if scenarios & {"remote", "replay"}:
-        guarded(
-            results,
-            "P-remote",
-            lambda: remote_and_replay(args, ws, work, logs, results, b0.median, stores.named),
-        )
-    if p_ci and levers:  # after the replay: its changes give each layout's precision
-        results.sections.append(lever_section(p_ci, levers, results.replays, args.lever_reps))
-    stop_pantsd(ws.root)
-
-
-def remote_and_replay(
-    args: argparse.Namespace,
-    ws: Workspace,
-    work: Path,
-    logs: Path,
-    results: Results,
-    b0: float,
-    named: Path,
-) -> None:
-    """P-remote and the pull-request replay, both against one remote cache filled as main."""
-    with filled_remote_cache(ws, work, logs) as server:
-        if "remote" in args.scenarios:
-            remote(ws, work, logs, args.reps, results, b0, server)
-        if "replay" in args.scenarios:
-            ColdCi(ws, work, named, logs, 1).ensure_warm()
-            replay(ws, work, logs, results, b0, server, named, args.replay_files)
+    s, failed = repeat("P-warm (pantsd warm, memoized)", reps, warm)
+    results.add(
+        "P-warm",
+        "nothing changed, pantsd warm",
+        s,
+        failed,
+        verdict=benchstats.at_most(s.median / results.baseline, 0.05),
+        note="results: " + ", ".join(sorted({p.source for p in warm_runs[-1].processes})),
+    )

@@ -1,4 +1,4 @@
-"""What a benchmark run collects: headline rows, report sections, scaling points, targets."""
+"""What a benchmark run collects: headline rows, report sections, targets."""
 
 from __future__ import annotations
 
@@ -21,7 +21,6 @@ TARGETS = {
     "P-warm": "<= 0.05",
     "P-remote": "beyond start-up <= 0.05, >= 95% remote",
     "replay": "median <= 0.25, p90 <= 0.5, precision >= 0.8",
-    "P-one-change": "reruns only dependents",
     "slot": "<= 0.6 x serial",
     "embedded": "<= 0.6 x serial",
 }
@@ -34,14 +33,10 @@ USER_SCALE_TARGETS = {
 }
 
 
-SCALE_HEADLINE = ("B0", "B1", "P-cold", "P-warm")
-
-
 @dataclass
 class Results:
     rows: list[report.Row] = field(default_factory=list)
     sections: list[tuple[str, str]] = field(default_factory=list)
-    scale: list[report.ScalePoint] = field(default_factory=list)
     baseline: float | None = None
     profile: list[gen.FileProfile] = field(default_factory=list)
     # For the "what would close it" notes of later scenarios (seconds, medians).

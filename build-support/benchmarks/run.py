@@ -1,42 +1,26 @@
 #!/usr/bin/env python3
-"""Benchmarks: the CI critical path side by side, and how it grows with the suite.
+"""Benchmarks: the CI critical path side by side, on this suite and at the user's scale.
 
-    python3 build-support/benchmarks/run.py            # full: real suite + 50/200/800 files
-    python3 build-support/benchmarks/run.py --quick    # a few minutes: every code path, once
-    python3 build-support/benchmarks/run.py --user-scale   # to docs/user-scale/
-                                    # the user's scale: B0 about 4-6 min, medians of 3 (< 75 min)
+    python3 build-support/benchmarks/run.py               # this repository's suite, to docs/
+    python3 build-support/benchmarks/run.py --user-scale  # to docs/user-scale/ (< 75 min)
+    python3 build-support/benchmarks/run.py --quick       # a few minutes: every code path, once
 
-Runs everything in throwaway checkouts under a temp directory (never in this working tree):
+Runs everything in throwaway checkouts under a temp directory (never in this working tree). The
+scenarios (B0, B1, B0-ci, B1-ci, P-ci, P-cold, P-warm, P-remote, the replay, the modes, the levers)
+are described once, in README.md's Benchmarks section; each report's rows say what they ran.
 
-  B0          plain serial pytest over every backend test with --cov and the 80% gate
-  B1          pytest-xdist lane (unit+contract) and serial integration lane side by side,
-              then `coverage combine` and the gate
-  B0-ci/B1-ci the same, their venv created from a warm pip cache inside the timed run (a CI job)
-  P-cold      `PANTS_CONFIG_FILES=pants.ci.toml ./pants test ::`, empty local store, empty named
-              caches, empty template-cluster cache, no pantsd
-  P-ci        a fresh clone with the caches pr.yml restores (launcher, named caches), empty local
-              store, no remote cache, no pantsd; P-ci-backend: the same over B1's tests only;
-              levers: P-ci with one option or batch layout flipped each
-  P-warm      the same again, nothing changed, pantsd warm (memoized); also without pantsd
-              (cached locally)
-  P-remote    a fresh clone, empty local caches, remote cache (BuildGrid) filled by another clone
-  P-one-change  one leaf module changed: what reran vs `./pants dependents --transitive`
-  replay      the pull-request replay: one-line changes to ~20 files, each run as a PR (replay.py)
-  modes       the integration lane alone in serial, slot and embedded modes
-
-and the scaling runs (B0, B1, P-cold, P-warm) on generated workspaces (workspace_gen.py plans
-them, workspace_files.py writes them).
---user-scale runs no real suite: one generated workspace sized to --user-seconds of tests at
-time-scale 1.0 (lane mix and durations from the JUnit reports of a `pants test ::` of this repo,
---profile-from), its headline rows (B0, B1, P-cold interleaved; B0-ci, B1-ci, P-ci interleaved;
-P-remote; the replay of --replay-count changes drawn uniformly from its source and test files,
-each also run with --changed-since and no remote cache) and the levers.
+--user-scale runs no real suite: one generated workspace (workspace_gen.py plans it,
+workspace_files.py writes it) sized to --user-seconds of tests at time-scale 1.0, its lane mix and
+durations from the JUnit reports of a `pants test ::` of this repo (--profile-from); B0-ci, B1-ci
+and P-ci interleaved, the levers, P-remote and the replay of --replay-count changes drawn
+uniformly from its source and test files (synthetic.py). --quick runs that path on a small
+workspace once, and the modes on one integration file of this repo.
 Prints a table and writes benchmarks.md and benchmarks.png (docs/ by default; --out elsewhere).
 The harness re-runs itself in a venv of its own (matplotlib) under ~/.cache/catalog-bench/.
 
 The modules, one concern each: harness (processes, timing, repetitions), workspaces (checkouts,
 generated trees), baselines (B0, B1), pants_runs (one `pants test`, read back), servers
-(PostgreSQL, BuildGrid), real_suite / scenarios / scaling (what is measured), analysis (where
+(PostgreSQL, BuildGrid), real_suite / scenarios / synthetic (what is measured), analysis (where
 the time goes), results + bench_report (the tables, Markdown and chart).
 """
 
@@ -76,8 +60,8 @@ from pants_runs import Stores  # noqa: E402
 from real_suite import real_suite  # noqa: E402
 from replay import REAL_FILES  # noqa: E402
 from results import Results, guarded, unmeasured  # noqa: E402
-from scaling import QUICK_NOMINAL_S, profile_from_reports, scaling  # noqa: E402
 from scenarios import modes  # noqa: E402
+from synthetic import QUICK_NOMINAL_S, profile_from_reports, synthetic  # noqa: E402
 from workspaces import (  # noqa: E402
     checkout,
     export_resolve,
@@ -92,41 +76,27 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser.add_argument(
         "--quick",
         action="store_true",
-        help="one small synthetic workspace, one repetition, outputs to a temp dir",
+        help="a small generated workspace and the modes, once each, outputs to a temp dir",
     )
-    parser.add_argument("--reps", type=int, default=3, help="repetitions per real-suite scenario")
-    parser.add_argument(
-        "--scale-reps", type=int, default=3, help="repetitions per scaling scenario"
-    )
-    parser.add_argument("--sizes", type=lambda s: [int(x) for x in s.split(",")], default=None)
     parser.add_argument(
         "--user-scale",
         action="store_true",
         help="one workspace at the user's scale, its headline rows and replay (no real suite)",
     )
+    parser.add_argument("--reps", type=int, default=3, help="repetitions per scenario")
     parser.add_argument(
         "--user-seconds",
         type=float,
         default=270.0,
         help="--user-scale: the workspace's total test time at time-scale 1 (B0 adds start-up)",
     )
+    parser.add_argument("--files", type=int, help="the generated workspace's test files instead")
     parser.add_argument("--replay-count", type=int, default=12, help="--user-scale: changes")
     parser.add_argument(
         "--profile-from",
         type=Path,
         default=REPO / "dist/test/reports",
         help="--user-scale: JUnit reports of this repo's `pants test ::` (lane mix, durations)",
-    )
-    parser.add_argument(
-        "--time-scale",
-        type=float,
-        default=1.0,
-        help="synthetic test durations = real durations x this",
-    )
-    parser.add_argument(
-        "--scenarios",
-        default="cold,ci,one-change,modes,remote,replay",
-        help="real-suite scenarios after B0 and B1 (comma-separated)",
     )
     parser.add_argument(
         "--levers",
@@ -137,38 +107,22 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser.add_argument(
         "--replay-files",
         default=",".join(REAL_FILES),
-        help="files the pull-request replay changes, one run each (comma-separated)",
+        help="files this suite's pull-request replay changes, one run each (comma-separated)",
     )
-    parser.add_argument("--no-real", action="store_true", help="skip the real suite")
-    parser.add_argument("--no-scale", action="store_true", help="skip the scaling runs")
-    parser.add_argument("--change-file", default="backend/src/catalog/domain/slugs.py")
     parser.add_argument("--modes-target", default="", help="limit the modes runs to this target")
     parser.add_argument("--out", type=Path, help="where benchmarks.md/.png go (default docs/)")
     parser.add_argument("--keep", action="store_true", help="keep the temp work directory")
     args = parser.parse_args(argv)
+    # Synthetic test durations = the profile's x this: the quick run checks paths, not speed.
+    args.time_scale = 1.0
     if args.quick:
-        args.reps = args.scale_reps = 1
-        args.sizes = [12]
-        args.time_scale = 0.05
-        args.no_real = True
-        # No lever: a lever run is P-ci again with one option flipped, and CI's time budget is
-        # better spent on the paths only quick mode takes (the replay's --changed-since column).
+        args.reps, args.files, args.replay_count, args.time_scale = 1, 12, 1, 0.05
+        # No lever: a lever run is P-ci again with one option flipped, which CI's time budget
+        # is better spent on elsewhere (the replay, the modes).
         args.levers = ""
-    elif args.user_scale:
-        args.no_real = True
-        args.levers = ",".join(USER_SCALE_LEVERS) if args.levers is None else args.levers
-        args.sizes = args.sizes or []  # empty: sized from the profile (scaling.py)
-    args.sizes = [50, 200, 800] if args.sizes is None else args.sizes
     if args.levers is None:
-        args.levers = ",".join(REPO_LEVERS)
+        args.levers = ",".join(USER_SCALE_LEVERS if args.user_scale else REPO_LEVERS)
     args.lever_reps = args.lever_reps or args.reps
-    args.scenarios = set(args.scenarios.split(","))
-    if not args.no_real and "ci" in args.scenarios and "cold" not in args.scenarios:
-        # Measuring B0-ci and B1-ci alone would quietly leave out the row they are there for.
-        parser.error(
-            "--scenarios: on this repository's suite P-ci and its levers run after P-cold (P-ci's "
-            "closing note needs Pants' start-up from P-warm-local): ask for cold,ci"
-        )
     args.levers = [name for name in args.levers.split(",") if name]
     args.replay_files = [name for name in args.replay_files.split(",") if name]
     unknown = set(args.levers) - {lever.name for lever in LEVERS}
@@ -205,13 +159,7 @@ def measure(args: argparse.Namespace, work: Path, results: Results) -> dict[str,
         stop_pantsd(checkout_a)  # setup only: the timed runs say whether they use pantsd
         machine = machine_info(export_python, checkout_a)
         progress("machine: " + "; ".join(f"{k}: {v}" for k, v in machine.items()))
-        if not args.no_real:
-            guarded(
-                results,
-                "real suite",
-                lambda: real_suite(args, work, results, export_python, checkout_a, lanes),
-            )
-        elif args.user_scale:
+        if args.user_scale:
             # The lane mix is the point: reports of one lane's run (`--tag=integration`) would
             # make a workspace of that lane alone.
             results.profile = profile_from_reports(args.profile_from, lanes)
@@ -224,13 +172,19 @@ def measure(args: argparse.Namespace, work: Path, results: Results) -> dict[str,
                     f"{sorted(missing)} tests: run `PANTS_CONFIG_FILES=pants.ci.toml ./pants "
                     f"test ::` first"
                 )
-        else:
+        elif args.quick:
             results.profile = quick_profile(lanes)
-        if not args.no_scale:
-            guarded(results, "scale", lambda: scaling(args, work, results, export_python))
+        else:
+            guarded(
+                results,
+                "real suite",
+                lambda: real_suite(args, work, results, export_python, checkout_a, lanes),
+            )
+        if args.quick or args.user_scale:
+            guarded(results, "synthetic", lambda: synthetic(args, work, results, export_python))
         if args.quick and lanes.get("integration"):
             # The integration-mode code path, on one integration file of the real suite.
-            ws = real_workspace(checkout_a, work, lanes, args.change_file)
+            ws = real_workspace(checkout_a, work, lanes)
             args.modes_target = args.modes_target or lanes["integration"][0]
             stores = Stores(CACHE / "store-quick", CACHE / "named-caches")
             guarded(
@@ -260,30 +214,17 @@ def write_outputs(
             list(report.HEADLINE_HEADER), report.headline_rows(results.rows, results.baseline)
         )
     )
-    if results.scale:
-        print()
-        print(report.text_table(*report.scale_rows(results.scale)))
     out.mkdir(parents=True, exist_ok=True)
     report.write_chart(
         out / "benchmarks.png",
         results.rows,
         results.baseline,
-        results.scale,
+        "User-scale workspace" if args.user_scale else "Quick" if args.quick else "This suite",
         f"{machine['CPU']}, {machine['Cores (os.cpu_count)']} cores, {machine['Date']}",
     )
     machine["Load average at end (1/5/15 min)"] = " / ".join(f"{x:.2f}" for x in os.getloadavg())
     machine["CPU check at end (a fixed Python loop, best of 5)"] = cpu_check()
     machine["Harness wall time"] = f"{elapsed_minutes():.1f} min"
-    scale_note = (
-        f"Synthetic workspaces drawn from {len(results.profile)} real test files "
-        f"(lane mix and per-test durations from this run's JUnit reports), durations x "
-        f"{args.time_scale}; {args.scale_reps} repetition(s) each. P-cold here starts from an "
-        f"empty local store but reuses the harness's named caches (named-caches under "
-        f"$CATALOG_BENCH_CACHE, default ~/.cache/catalog-bench), so it "
-        f"shows growth, not download time. Lower bound = max(longest test file, total test "
-        f"time / {os.cpu_count()} cores); Pants overhead = process time minus JUnit test "
-        f"time, per process, in the last P-cold run."
-    )
     (out / "benchmarks.md").write_text(
         report.markdown(
             title=title,
@@ -292,8 +233,6 @@ def write_outputs(
             headline=results.rows,
             baseline=results.baseline,
             sections=results.sections,
-            scale=results.scale,
-            scale_note=scale_note,
             chart="benchmarks.png",
             # This suite's report opens with the user-scale headline (readme_headline.py).
             lead="" if args.quick or args.user_scale else readme_headline.LEAD_SLOT,

@@ -1,4 +1,4 @@
-"""The Pants scenarios after the cold and warm runs: start-up profile, one change, modes, remote."""
+"""The Pants scenarios after the cold and warm runs: start-up profile, modes, remote, replay."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import contextlib
 import os
 import re
 import signal
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import bench_report as report
@@ -21,16 +21,8 @@ from analysis import (
     remote_closing,
     startup_section,
 )
-from harness import Timed, fresh, interleave, must, progress, repeat, timed
-from pants_runs import (
-    OneChange,
-    PantsRun,
-    Stores,
-    clone_run,
-    pants_env,
-    pants_test,
-    run_one_change,
-)
+from harness import Timed, fresh, must, progress, repeat, timed
+from pants_runs import PantsRun, Stores, clone_run, pants_env, pants_test
 from replay import Distribution, replay_all
 from results import TARGETS, Results
 from servers import RemoteServer, SharedPostgres, remote_env, start_buildgrid
@@ -70,62 +62,6 @@ def startup_profile(ws: Workspace, stores: Stores, logs: Path, reps: int, result
         results.startup_stages[label] = summary.median
     section, results.startup_stage = startup_section(stages, results.startup, reps)
     results.sections.append((STARTUP_TITLE, section))
-
-
-def one_change(
-    ws: Workspace, stores: Stores, logs: Path, reps: int, results: Results, b0: float
-) -> None:
-    original = (ws.root / ws.change_file).read_text()
-    changes: list[OneChange] = []
-
-    def once(rep: int) -> Timed:
-        change = run_one_change(ws, stores, logs, rep)
-        changes.append(change)
-        return change.run.timed
-
-    try:
-        s, failed = repeat(f"P-one-change ({ws.change_file})", reps, once)
-    finally:
-        (ws.root / ws.change_file).write_text(original)
-    last = changes[-1]
-    exact = all(not c.extra and not c.missing for c in changes)
-    detail = (
-        f"{_count(len(last.dependent_tests), 'dependent test file')}; {len(last.run.ran())} of "
-        f"{_count(len(last.run.processes), 'test process', 'es')} reran, holding "
-        f"{_count(len(last.rerun_files), 'file')}"
-    )
-    if last.extra:
-        detail += f" ({len(last.extra)} not dependent, rerun because batched with a dependent)"
-    if last.missing:
-        detail += f"; {len(last.missing)} dependents came from cache"
-    verdict = benchstats.Verdict(exact, ("met: " if exact else "missed: ") + detail)
-    results.rows.append(
-        report.Row(
-            "P-one-change",
-            f"one line added to {ws.change_file}",
-            s,
-            failed,
-            TARGETS["P-one-change"],
-            verdict,
-        )
-    )
-    body = [detail + ".", "", "Rerun processes:", ""]
-    body += [f"- `{p.first_address}` ({p.files} files, {p.seconds:.2f} s)" for p in last.run.ran()]
-    if last.extra:
-        body += ["", "Rerun but not dependent: " + ", ".join(f"`{f}`" for f in sorted(last.extra))]
-        per_process = (
-            f"about {results.process_overhead:.1f} s"
-            if results.process_overhead is not None
-            else "the start-up"
-        )
-        results.closing.append(
-            f"**P-one-change.** {_count(len(last.extra), 'file')} reran only because of a batch "
-            f"shared with a dependent: Pants caches a batch's result as one. What would close it: "
-            f"smaller batches (more `batch_compatibility_tag`s, or a smaller `[test].batch_size`), "
-            f"each extra test process costing {per_process} of start-up (P-cold) in every run "
-            f"that executes it: the trade this repo makes for P-cold."
-        )
-    results.sections.append((f"P-one-change ({ws.name}): what reran", "\n".join(body)))
 
 
 def modes(
@@ -231,41 +167,20 @@ def remote(
     server: RemoteServer,
     named: Path | None = None,
 ) -> None:
-    """named: a named-caches dir to reuse (quick mode); by default every run gets an empty one.
-    Interleaved with P-remote-validate: the same run with cache_content_behavior=validate, which
-    checks a hit's outputs exist instead of downloading them (not adopted: see pants.ci.toml)."""
-    runs: list[PantsRun] = []  # P-remote's, for its breakdown
+    """named: the named caches every run restores; by default each run gets empty ones."""
+    runs: list[PantsRun] = []  # for the breakdown
 
-    def runner(
-        label: str, kept: list[PantsRun], extra_args: Sequence[str] = ()
-    ) -> Callable[[int], Timed]:
-        def once(rep: int) -> Timed:
-            rep_named = named or fresh(work / f"named-remote-{rep}")
-            run = clone_run(
-                ws,
-                work,
-                rep_named,
-                logs / f"{label.lower()}-{rep}.log",
-                extra_args=extra_args,
-                env_extra=remote_env(server, False),
-            )
-            kept.append(run)
-            if named is None:
-                fresh(rep_named)
-            return run.timed
+    def once(rep: int) -> Timed:
+        rep_named = named or fresh(work / f"named-remote-{rep}")
+        run = clone_run(
+            ws, work, rep_named, logs / f"p-remote-{rep}.log", env_extra=remote_env(server, False)
+        )
+        runs.append(run)
+        if named is None:
+            fresh(rep_named)
+        return run.timed
 
-        return once
-
-    done = interleave(
-        {
-            "P-remote": runner("P-remote", runs),
-            "P-remote-validate": runner(
-                "P-remote-validate", [], ("--cache-content-behavior=validate",)
-            ),
-        },
-        reps,
-    )
-    s, failed = done["P-remote"]
+    s, failed = repeat("P-remote", reps, once)
     fraction = min(r.remote_fraction for r in runs)
     hits = benchstats.at_least(100 * fraction, 95.0, unit="%")
     version = results.startup_stages.get("--version")
@@ -284,12 +199,6 @@ def remote(
     results.add(
         "P-remote", "fresh clone, empty local caches, warm BuildGrid cache", s, failed, verdict
     )
-    results.add(
-        "P-remote-validate",
-        "P-remote with cache_content_behavior=validate: hits' outputs checked, not fetched "
-        "(not adopted: a cache dying mid-run then fails the build)",
-        *done["P-remote-validate"],
-    )
     if not time_verdict.met:
         results.closing.append(remote_closing(runs[-1], s.median, version, b0))
     results.sections.append(
@@ -298,6 +207,25 @@ def remote(
             pants_breakdown("P-remote", runs[-1], s.median, os.cpu_count() or 1),
         )
     )
+
+
+def remote_and_replay(
+    ws: Workspace,
+    work: Path,
+    logs: Path,
+    reps: int,
+    results: Results,
+    files: Sequence[str],
+    named: Path,
+    remote_named: Path | None,
+) -> None:
+    """P-remote and the pull-request replay, against one remote cache filled as main fills it.
+    named: the named caches the replay's runs restore; remote_named: P-remote's and the fill's
+    (None: every P-remote run starts from empty ones)."""
+    assert results.baseline is not None
+    with filled_remote_cache(ws, work, logs, remote_named) as server:
+        remote(ws, work, logs, reps, results, results.baseline, server, remote_named)
+        replay(ws, work, logs, results, results.baseline, server, named, files)
 
 
 def replay(
@@ -330,7 +258,3 @@ def replay(
             replay_report.section(replays, b0),
         )
     )
-
-
-def _count(n: int, noun: str, plural_suffix: str = "s") -> str:
-    return f"{n} {noun}{'' if n == 1 else plural_suffix}"

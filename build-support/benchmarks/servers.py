@@ -9,13 +9,8 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from harness import REPO, clean_env, must, progress, timed
+from harness import REPO, clean_env, must, timed
 from workspaces import Workspace
-
-BUILDGRID_VENV = (
-    Path(os.environ.get("CATALOG_CI_CACHE") or Path.home() / ".cache" / "catalog-ci")
-    / "buildgrid-venv"
-)
 
 
 @dataclass
@@ -27,25 +22,15 @@ class RemoteServer:
 
 def start_buildgrid(root: Path, log: Path) -> RemoteServer:
     """BuildGrid the way build-support/remote_cache/prove.sh starts it (same script, same venv)."""
-    script = REPO / "build-support/remote_cache/reapi_server.py"
-    if not script.exists():
-        raise SystemExit(f"{script} is missing: P-remote needs the repo's BuildGrid script")
-    if not (BUILDGRID_VENV / "bin" / "bgd").exists():
-        progress(f"installing buildgrid==0.4.4 into {BUILDGRID_VENV}")
-        subprocess.run(["python3.11", "-m", "venv", str(BUILDGRID_VENV)], check=True)
-        subprocess.run(
-            [
-                str(BUILDGRID_VENV / "bin/pip"),
-                "install",
-                "--quiet",
-                "--disable-pip-version-check",
-                "buildgrid==0.4.4",
-            ],
-            check=True,
-        )
+    scripts = REPO / "build-support/remote_cache"
+    # clean_env drops CATALOG_*: where the venv lives is passed on.
+    env = clean_env(CATALOG_CI_CACHE=os.environ.get("CATALOG_CI_CACHE"))
+    venv_log = log.with_name("buildgrid-venv.log")
+    install = timed([str(scripts / "buildgrid_python.sh")], cwd=REPO, env=env, log=venv_log)
+    python = must(install, "making BuildGrid's venv").text().splitlines()[-1]
     result = must(
         timed(
-            [str(BUILDGRID_VENV / "bin/python"), str(script), "start", str(root)],
+            [python, str(scripts / "reapi_server.py"), "start", str(root)],
             cwd=REPO,
             env=clean_env(),
             log=log,

@@ -78,7 +78,6 @@ class Workspace:
     test_root: str  # tests outside it (plugins, build-support) are Pants-only
     pythonpath: str
     cov_source: str
-    change_file: str
     real: bool
     lanes: dict[str, list[str]] = field(default_factory=dict)  # lane -> test files pytest runs
     # Every test file Pants runs (the build's own tests too): what a change can make rerun.
@@ -190,9 +189,7 @@ def scenario_env(
     )
 
 
-def real_workspace(
-    root: Path, work: Path, lanes: dict[str, list[str]], change_file: str
-) -> Workspace:
+def real_workspace(root: Path, work: Path, lanes: dict[str, list[str]]) -> Workspace:
     """A checkout of this repository: its backend tests are what B0 and B1 run."""
     return Workspace(
         name="real",
@@ -201,7 +198,6 @@ def real_workspace(
         # orchestration/tests: the child-run helpers (testlanes_testkit) some backend tests use.
         pythonpath="backend/src:backend/tests:orchestration/src:orchestration/tests",
         cov_source="backend/src",
-        change_file=change_file,
         real=True,
         lanes={
             lane: [f for f in files if f.startswith("backend/tests/")]

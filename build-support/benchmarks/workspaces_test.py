@@ -10,7 +10,7 @@ LANES = {
 
 
 def test_the_real_workspace_keeps_only_the_backend_tests_for_pytest(tmp_path: Path) -> None:
-    ws = real_workspace(tmp_path / "a", tmp_path, LANES, "backend/src/x.py")
+    ws = real_workspace(tmp_path / "a", tmp_path, LANES)
     assert ws.files() == ["backend/tests/unit/test_a.py", "backend/tests/integration/test_b.py"]
     assert ws.files("integration") == ["backend/tests/integration/test_b.py"]
 
@@ -20,7 +20,7 @@ def test_scenario_env_points_the_tests_at_the_harness_caches_only(
 ) -> None:
     monkeypatch.setenv("TEST_POSTGRES_URL", "postgresql://elsewhere/db")
     monkeypatch.setenv("PANTS_CONFIG_FILES", "pants.ci.toml")
-    ws = real_workspace(tmp_path / "a", tmp_path, LANES, "backend/src/x.py")
+    ws = real_workspace(tmp_path / "a", tmp_path, LANES)
     env = scenario_env(ws, tmp_path / "pg", COVERAGE_FILE="cov")
     assert "TEST_POSTGRES_URL" not in env
     assert "PANTS_CONFIG_FILES" not in env
@@ -31,7 +31,7 @@ def test_scenario_env_points_the_tests_at_the_harness_caches_only(
 
 
 def test_the_pytest_baseline_measures_coverage_and_writes_junit(tmp_path: Path) -> None:
-    ws = real_workspace(tmp_path / "a", tmp_path, LANES, "backend/src/x.py")
+    ws = real_workspace(tmp_path / "a", tmp_path, LANES)
     cmd = pytest_cmd(Path("/py"), ws, ws.files(), tmp_path / "j.xml", f"--cov-fail-under={GATE}")
     assert cmd[:3] == ["/py", "-m", "pytest"]
     assert "--cov=backend/src" in cmd
@@ -80,7 +80,6 @@ def test_a_generated_workspace_splits_by_lane_for_b1(tmp_path: Path) -> None:
         "tests",
         "src",
         "src",
-        "src/x.py",
         False,
         lanes={"unit": ["tests/u.py"], "integration": ["tests/i.py"]},
     )

@@ -17,7 +17,6 @@
 # (keep the temp dir).
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)"
-venv="${CATALOG_CI_CACHE:-$HOME/.cache/catalog-ci}/buildgrid-venv"
 change="${PROVE_CHANGE_FILE:-backend/src/catalog/adapters/memory.py}"
 work="$(mktemp -d /tmp/remote-cache-proof.XXXXXX)"
 server_pid=""
@@ -29,7 +28,7 @@ trap cleanup EXIT
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
 step() { printf '\n--- %s (%s)\n' "$*" "$(date +%T)"; }
-counts() { "$venv/bin/python" "$repo/build-support/remote_cache/reapi_server.py" counts "$work/server"; }
+counts() { "$bg_python" "$repo/build-support/remote_cache/reapi_server.py" counts "$work/server"; }
 check() { python3 "$repo/build-support/remote_cache/check_run.py" "$@"; }
 show_tail() { tail -n 40 "$1" >&2; }
 
@@ -56,11 +55,8 @@ pants_ci() { # pants_ci DIR LOG WRITE ARGS...: CI mode, remote cache as the work
 }
 
 step "BuildGrid 0.4.4 on 127.0.0.1"
-if [[ ! -x "$venv/bin/bgd" ]]; then
-  python3.11 -m venv "$venv"
-  "$venv/bin/pip" install --quiet --disable-pip-version-check "buildgrid==0.4.4"
-fi
-eval "$("$venv/bin/python" "$repo/build-support/remote_cache/reapi_server.py" start "$work/server")"
+bg_python="$("$repo/build-support/remote_cache/buildgrid_python.sh")"
+eval "$("$bg_python" "$repo/build-support/remote_cache/reapi_server.py" start "$work/server")"
 server_pid="$REAPI_PID"
 echo "server $REAPI_ADDRESS (pid $server_pid), $(counts)"
 

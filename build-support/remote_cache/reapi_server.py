@@ -1,6 +1,6 @@
 """A throwaway REAPI cache server (BuildGrid) for proving Pants' remote cache, and what it stores.
 
-Runs with the interpreter of a virtualenv that has `buildgrid==0.4.4` (see prove.sh), never
+Runs with the interpreter of a virtualenv that has BuildGrid (buildgrid_python.sh prints it), never
 inside Pants. Subcommands:
 
   start ROOT   write ROOT/buildgrid.yml (127.0.0.1 on a free port, JWT auth with a secret made
