@@ -4,14 +4,22 @@ from __future__ import annotations
 
 import os
 import re
+import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import bench_report as report
 import benchstats
+from harness import REPO
 from pants_runs import PantsRun
 
 from testlanes_report.console import ProcessResult
+
+# The most test processes Pants runs at once in every timed run (pants_env sets pants.ci.toml; a
+# process's wall time includes waiting for a core when this exceeds them).
+PARALLELISM: int = tomllib.loads((REPO / "pants.ci.toml").read_text())["GLOBAL"][
+    "process_execution_local_parallelism"
+]
 
 
 def slowest_processes(run: PantsRun, limit: int = 12) -> str:
@@ -50,7 +58,8 @@ def pants_breakdown(label: str, run: PantsRun, wall: float, cores: int) -> str:
         f"process time {process_total:.1f} s of which tests (JUnit) {tests_total:.1f} s; "
         f"mean outside-test time per process {overhead:.2f} s; "
         f"wall outside test processes (resolves, pex builds, scheduling, coverage report) "
-        f"at least {max(0.0, wall - process_total / cores):.1f} s; "
+        f"at most {max(0.0, wall - process_total / PARALLELISM):.1f} s ({PARALLELISM} processes "
+        f"at most at once); "
         f"lower bound max(longest file, test time / {cores} cores) = {bound:.1f} s.",
         "",
         slowest_processes(run),
@@ -74,7 +83,6 @@ def pants_breakdown(label: str, run: PantsRun, wall: float, cores: int) -> str:
 def cold_closing(
     label: str,
     ran: Sequence[ProcessResult],
-    cores: int,
     startup: float,
     overhead: float,
     b0: float,
@@ -86,16 +94,17 @@ def cold_closing(
     """Why a cold run (P-cold, P-ci) misses its target (name, seconds), e.g. ("B0-ci", 87.3);
     startup: the wall of a run whose results are all cached (source names it)."""
     process_total = sum(p.seconds for p in ran)
-    floor = startup + process_total / cores
+    floor = startup + process_total / PARALLELISM
     return (
-        f"**{label}.** Its {len(ran)} test processes took {process_total:.1f} s, which {cores} "
-        f"cores cannot run in less than {process_total / cores:.1f} s, and Pants needs "
+        f"**{label}.** Its {len(ran)} test processes took {process_total:.1f} s, which "
+        f"{PARALLELISM} at once (pants.ci.toml) cannot run in less than "
+        f"{process_total / PARALLELISM:.1f} s, and Pants needs "
         f"{startup:.1f} s to start without a daemon and check its caches even when everything is "
         f"cached ({source}{'; ' + stage if stage else ''}): a floor of {floor:.1f} s = "
         f"{floor / b0:.2f} x B0 before any "
         f"resolve or pex build, against its target {target[0]} = {target[1]:.1f} s. What would "
         f"close it: less start-up per test process (a mean {overhead:.1f} s outside its tests, "
-        f"x {len(ran)} processes), more cores (the process term divides by them), or not "
+        f"x {len(ran)} processes), more cores (and more processes at once on them), or not "
         f"running cold: CI keeps the local store between runs and reads the remote cache "
         f"(P-warm, P-remote)."
     )

@@ -24,11 +24,14 @@ def test_startup_section_adds_each_stage_to_the_one_above_and_names_the_largest(
     assert "(medians of 3)" in text
 
 
-def test_cold_closing_gives_the_floor_that_cores_and_start_up_set() -> None:
+def test_cold_closing_gives_the_floor_that_processes_at_once_and_start_up_set(
+    monkeypatch,
+) -> None:
+    monkeypatch.setattr(analysis, "PARALLELISM", 2)
     text = analysis.cold_closing(
-        "P-ci", RAN, cores=2, startup=20.0, overhead=1.5, b0=100.0, target=("B0-ci", 110.0)
+        "P-ci", RAN, startup=20.0, overhead=1.5, b0=100.0, target=("B0-ci", 110.0)
     )
-    # 80 s of processes on 2 cores = 40 s, plus 20 s of start-up: 60 s = 0.60 x B0.
+    # 80 s of processes, at most 2 at once = 40 s, plus 20 s of start-up: 60 s = 0.60 x B0.
     assert "a floor of 60.0 s = 0.60 x B0" in text
     assert "x 2 processes" in text
     assert text.startswith("**P-ci.** Its 2 test processes")

@@ -272,7 +272,6 @@ def closing(results: Results, ci: CiHeadline) -> None:
     note = cold_closing(
         "P-ci",
         ran,
-        os.cpu_count() or 1,
         results.startup,
         overhead,
         results.baseline,

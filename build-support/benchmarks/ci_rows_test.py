@@ -1,5 +1,6 @@
 from pathlib import Path
 
+import analysis
 import benchstats
 import pytest
 from ci_rows import CiHeadline, Layout, Lever, closing, lever_section
@@ -61,13 +62,15 @@ def p_ci(tmp_path: Path, seconds: float) -> CiHeadline:
 
 
 def test_a_p_ci_over_b1_ci_gets_a_note_naming_its_floor_and_where_start_up_came_from(
-    tmp_path: Path,
+    tmp_path: Path, monkeypatch
 ) -> None:
+    monkeypatch.setattr(analysis, "PARALLELISM", 3)
     results = Results(baseline=200.0, startup=15.0, startup_source="P-remote")
     closing(results, p_ci(tmp_path, 110.0))
     (note,) = results.closing
     assert "Its 4 test processes took 160.0 s" in note
-    assert "(P-remote): a floor of 95.0 s" in note
+    assert "which 3 at once (pants.ci.toml) cannot run in less than 53.3 s" in note
+    assert "(P-remote): a floor of 68.3 s" in note
     assert "against its target B1-ci = 100.0 s" in note
 
 

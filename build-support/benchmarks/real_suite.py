@@ -100,7 +100,6 @@ def cold_and_warm(ws: Workspace, stores: Stores, logs: Path, reps: int, results:
             cold_closing(
                 "P-cold",
                 ran,
-                cores,
                 results.startup,
                 overhead,
                 results.baseline,
