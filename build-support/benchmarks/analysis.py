@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import tomllib
 from collections.abc import Sequence
@@ -10,10 +9,8 @@ from dataclasses import dataclass
 
 import bench_report as report
 import benchstats
-from harness import REPO
+from harness import CORES, REPO
 from pants_runs import PantsRun
-
-from testlanes_report.console import ProcessResult
 
 # The most test processes Pants runs at once in every timed run (pants_env sets pants.ci.toml; a
 # process's wall time includes waiting for a core when this exceeds them).
@@ -43,24 +40,21 @@ def slowest_processes(run: PantsRun, limit: int = 12) -> str:
     return report.markdown_table(header, rows)
 
 
-def pants_breakdown(label: str, run: PantsRun, wall: float, cores: int) -> str:
+def pants_breakdown(label: str, run: PantsRun, wall: float) -> str:
     ran = run.ran()
     process_total = sum(p.seconds for p in ran)
     tests_total = sum(run.test_seconds_of(p) for p in ran)
     files = [s for s, _ in run.junit.values()]
-    bound = benchstats.lower_bound(files, cores)
-    overhead = benchstats.overhead_per_process(
-        [p.seconds for p in ran], [run.test_seconds_of(p) for p in ran]
-    )
+    bound = benchstats.lower_bound(files, CORES)
     lines = [
         f"{label}, last repetition: wall {wall:.1f} s; {len(run.processes)} test processes, "
         f"{len(ran)} ran, {sum(p.cached for p in run.processes)} from cache; "
         f"process time {process_total:.1f} s of which tests (JUnit) {tests_total:.1f} s; "
-        f"mean outside-test time per process {overhead:.2f} s; "
+        f"mean outside-test time per process {run.overhead():.2f} s; "
         f"wall outside test processes (resolves, pex builds, scheduling, coverage report) "
         f"at most {max(0.0, wall - process_total / PARALLELISM):.1f} s ({PARALLELISM} processes "
         f"at most at once); "
-        f"lower bound max(longest file, test time / {cores} cores) = {bound:.1f} s.",
+        f"lower bound max(longest file, test time / {CORES} cores) = {bound:.1f} s.",
         "",
         slowest_processes(run),
     ]
@@ -82,9 +76,8 @@ def pants_breakdown(label: str, run: PantsRun, wall: float, cores: int) -> str:
 
 def cold_closing(
     label: str,
-    ran: Sequence[ProcessResult],
+    run: PantsRun,
     startup: float,
-    overhead: float,
     b0: float,
     target: tuple[str, float],
     stage: str = "",
@@ -93,6 +86,7 @@ def cold_closing(
 ) -> str:
     """Why a cold run (P-cold, P-ci) misses its target (name, seconds), e.g. ("B0-ci", 87.3);
     startup: the wall of a run whose results are all cached (source names it)."""
+    ran = run.ran()
     process_total = sum(p.seconds for p in ran)
     floor = startup + process_total / PARALLELISM
     return (
@@ -101,23 +95,21 @@ def cold_closing(
         f"{process_total / PARALLELISM:.1f} s, and Pants needs "
         f"{startup:.1f} s to start without a daemon and check its caches even when everything is "
         f"cached ({source}{'; ' + stage if stage else ''}): a floor of {floor:.1f} s = "
-        f"{floor / b0:.2f} x B0 before any "
-        f"resolve or pex build, against its target {target[0]} = {target[1]:.1f} s. What would "
-        f"close it: less start-up per test process (a mean {overhead:.1f} s outside its tests, "
-        f"x {len(ran)} processes), more cores (and more processes at once on them), or not "
-        f"running cold: CI keeps the local store between runs and reads the remote cache "
-        f"(P-warm, P-remote)."
+        f"{floor / b0:.2f} x B0 before any resolve or pex build, against its target "
+        f"{target[0]} = {target[1]:.1f} s. What would close it: less start-up per test process "
+        f"(a mean {run.overhead():.1f} s outside its tests, x {len(ran)} processes), more "
+        f"cores (and more processes at once on them), or not running cold: CI keeps the local "
+        f"store between runs and reads the remote cache (P-warm, P-remote)."
     )
 
 
 def mode_closing(mode: str, run: PantsRun, wall: float, serial: benchstats.Summary) -> str:
-    cores = os.cpu_count() or 1
     seconds = [p.seconds for p in run.ran()]
-    balanced = benchstats.balanced_wall(seconds, cores, wall)
+    balanced = benchstats.balanced_wall(seconds, CORES, wall)
     shown = ", ".join(f"{x:.1f} s" for x in sorted(seconds, reverse=True))
     return (
         f"**{mode} mode.** Its {len(seconds)} integration processes ({shown}) ran side by side "
-        f"on {cores} cores that the PostgreSQL server shares; serial mode runs the same work one "
+        f"on {CORES} cores that the PostgreSQL server shares; serial mode runs the same work one "
         f"process at a time ({serial.median:.1f} s). Perfectly even batches would bring {mode} "
         f"to about {balanced:.1f} s = {balanced / serial.median:.2f} x serial; below that only "
         f"more cores, or more integration batches on more cores, help (each extra process adds "

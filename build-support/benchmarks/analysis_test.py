@@ -28,9 +28,8 @@ def test_cold_closing_gives_the_floor_that_processes_at_once_and_start_up_set(
     monkeypatch,
 ) -> None:
     monkeypatch.setattr(analysis, "PARALLELISM", 2)
-    text = analysis.cold_closing(
-        "P-ci", RAN, startup=20.0, overhead=1.5, b0=100.0, target=("B0-ci", 110.0)
-    )
+    run = analysis.PantsRun(None, RAN, {}, "")  # type: ignore[arg-type]
+    text = analysis.cold_closing("P-ci", run, startup=20.0, b0=100.0, target=("B0-ci", 110.0))
     # 80 s of processes, at most 2 at once = 40 s, plus 20 s of start-up: 60 s = 0.60 x B0.
     assert "a floor of 60.0 s = 0.60 x B0" in text
     assert "x 2 processes" in text

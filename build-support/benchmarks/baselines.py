@@ -21,22 +21,9 @@ GATE = 80
 def pytest_cmd(
     python: Path, ws: Workspace, files: Sequence[str], junit: Path, *extra: str
 ) -> list[str]:
-    return [
-        str(python),
-        "-m",
-        "pytest",
-        "--no-header",
-        "-q",
-        "-p",
-        "no:randomly",
-        f"--cov={ws.cov_source}",
-        "--cov-config=pyproject.toml",
-        f"--junit-xml={junit}",
-        "-o",
-        "junit_family=xunit1",
-        *extra,
-        *files,
-    ]
+    pytest = [str(python), "-m", "pytest", "--no-header", "-q", "-p", "no:randomly"]
+    reports = [f"--cov={ws.cov_source}", "--cov-config=pyproject.toml", f"--junit-xml={junit}"]
+    return [*pytest, *reports, "-o", "junit_family=xunit1", *extra, *files]
 
 
 def _pytest_group(

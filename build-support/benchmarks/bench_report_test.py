@@ -28,11 +28,6 @@ def test_headline_rows_say_why_a_scenario_did_not_run() -> None:
     assert rows[2][7] == "BuildGrid missing"
 
 
-def test_text_table_aligns_columns() -> None:
-    lines = report.text_table(["a", "bb"], [["ccc", "d"]]).splitlines()
-    assert lines == ["a    bb", "---  --", "ccc  d"]
-
-
 def test_markdown_table_escapes_pipes() -> None:
     assert report.markdown_table(["h"], [["a|b"]]).splitlines()[-1] == "| a\\|b |"
 

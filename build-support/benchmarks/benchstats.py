@@ -25,11 +25,6 @@ class Summary:
     def high(self) -> float:
         return max(self.runs)
 
-    @property
-    def spread(self) -> float:
-        """(max - min) / median: how noisy the repetitions were."""
-        return (self.high - self.low) / self.median if self.median else 0.0
-
 
 def summarize(runs: Iterable[float]) -> Summary:
     values = tuple(float(r) for r in runs)

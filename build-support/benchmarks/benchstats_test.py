@@ -10,10 +10,6 @@ def test_summary_takes_the_mean_of_the_middle_two_of_an_even_number_of_runs() ->
     assert benchstats.summarize([4.0, 1.0, 2.0, 3.0]).median == 2.5
 
 
-def test_summary_spread_is_range_over_median() -> None:
-    assert benchstats.summarize([9.0, 10.0, 12.0]).spread == pytest.approx(0.3)
-
-
 def test_summary_refuses_no_runs() -> None:
     with pytest.raises(ValueError, match="at least one run"):
         benchstats.summarize([])

@@ -6,7 +6,6 @@ P-ci again with one Pants option flipped, to keep what pays and drop what does n
 from __future__ import annotations
 
 import argparse
-import os
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -16,7 +15,7 @@ import bench_report as report
 import benchstats
 from analysis import cold_closing
 from baselines import ci_venv, frozen_requirements, run_b0, run_b1, with_ci_venv
-from harness import REPO, Timed, interleave, must, progress, repeat
+from harness import CORES, REPO, Timed, interleave, must, progress, repeat
 from pants_runs import PantsRun, clone_run
 from replay import Replay, precision_with
 from results import Results
@@ -51,8 +50,6 @@ _DISABLED_PLUGINS = sorted(
     {name for lane in load_lanes(REPO / LANES_FILE).lanes for name in lane.disable_plugins}
 )
 
-_CORES = os.cpu_count() or 1
-
 # What the cold profile showed (docs/benchmarks.md, "P-cold: where the time goes").
 LEVERS = (
     Lever(
@@ -68,10 +65,10 @@ LEVERS = (
     ),
     Lever(
         "one-process-per-core",
-        f"Pants' default, {_CORES} processes at once on {_CORES} cores (pants.ci.toml sets 3, "
+        f"Pants' default, {CORES} processes at once on {CORES} cores (pants.ci.toml sets 3, "
         "cores + 1 on CI's 2 cores, as B1 runs two xdist workers beside the serial integration "
         "lane: flipped back here)",
-        (f"--process-execution-local-parallelism={_CORES}",),
+        (f"--process-execution-local-parallelism={CORES}",),
     ),
     Lever(
         "batch-size-8",
@@ -148,38 +145,32 @@ def ci_headline(
     part of the first two's runs. Then P-ci-backend (this suite's P-ci also runs the tooling's
     tests) and P-ci again with each of args.levers, args.lever_reps times each."""
     plain: dict[str, list[Timed]] = {"B0": [], "B1": []}
-
-    def keep(name: str, result: Timed) -> Timed:
-        plain[name].append(result)
-        return result
-
     requirements = frozen_requirements(export_python, work / "ci-requirements.txt")
     progress("B0-ci/B1-ci: warming pip's cache (not timed)")
     must(ci_venv(requirements, work / "ci-venv-warm", logs / "ci-venv-warm.log"), "pip install")
-    workers = os.cpu_count() or 1
 
-    def b0(rep: int) -> Timed:
-        return with_ci_venv(
-            requirements,
-            work / f"ci-venv-b0-{rep}",
-            logs / f"ci-venv-b0-{rep}.log",
-            lambda python: keep("B0", run_b0(ws, python, logs, rep)),
-        )
+    def ci_job(name: str, run: Callable[[Path, int], Timed]) -> Callable[[int], Timed]:
+        """B0-ci or B1-ci: the venv made as a CI job makes it, then B0 or B1 (kept in plain)."""
 
-    def b1(rep: int) -> Timed:
-        return with_ci_venv(
-            requirements,
-            work / f"ci-venv-b1-{rep}",
-            logs / f"ci-venv-b1-{rep}.log",
-            lambda python: keep("B1", run_b1(ws, python, logs, rep, workers)),
-        )
+        def once(rep: int) -> Timed:
+            def pytest_part(python: Path) -> Timed:
+                plain[name].append(run(python, rep))
+                return plain[name][-1]
+
+            venv = work / f"ci-venv-{name.lower()}-{rep}"
+            return with_ci_venv(requirements, venv, logs / f"{venv.name}.log", pytest_part)
+
+        return once
 
     cold_ci = ColdCi(ws, work, named, logs)
     cold_ci.ensure_warm()
     p_ci_runs: list[PantsRun] = []
-    done = interleave(
-        {"B0-ci": b0, "B1-ci": b1, "P-ci": cold_ci.runner("P-ci", p_ci_runs)}, args.reps
-    )
+    scenarios = {
+        "B0-ci": ci_job("B0", lambda python, rep: run_b0(ws, python, logs, rep)),
+        "B1-ci": ci_job("B1", lambda python, rep: run_b1(ws, python, logs, rep, CORES)),
+        "P-ci": cold_ci.runner("P-ci", p_ci_runs),
+    }
+    done = interleave(scenarios, args.reps)
     for name, runs in plain.items():
         done[name] = (benchstats.summarize(r.seconds for r in runs), sum(not r.ok for r in runs))
         results.add(name, f"the pytest part of each {name}-ci run", *done[name])
@@ -265,15 +256,10 @@ def closing(results: Results, ci: CiHeadline) -> None:
     summary, b1ci = ci.p_ci.summary, ci.b1ci
     if summary.median <= b1ci.median or not (results.startup and results.baseline):
         return
-    ran = ci.p_ci_last.ran()
-    overhead = benchstats.overhead_per_process(
-        [p.seconds for p in ran], [ci.p_ci_last.test_seconds_of(p) for p in ran]
-    )
     note = cold_closing(
         "P-ci",
-        ran,
+        ci.p_ci_last,
         results.startup,
-        overhead,
         results.baseline,
         ("B1-ci", b1ci.median),
         results.startup_stage,

@@ -21,13 +21,11 @@ import benchstats
 
 REPO = Path(__file__).resolve().parents[2]
 CACHE = Path(os.environ.get("CATALOG_BENCH_CACHE") or Path.home() / ".cache" / "catalog-bench")
-
-
+CORES = os.cpu_count() or 1
 HARNESS_VENV = CACHE / "venv"
-
-
 HARNESS_REQUIREMENTS = ("matplotlib>=3.8,<4",)
-
+# The commits the harness makes (generated workspaces, the replay's changes) need an author.
+GIT = ("git", "-c", "user.name=bench", "-c", "user.email=bench@localhost")
 
 _t0 = time.monotonic()
 
@@ -51,18 +49,8 @@ def ensure_harness_venv(script: Path, argv: Sequence[str]) -> None:
         progress(f"creating the harness venv {HARNESS_VENV} ({', '.join(HARNESS_REQUIREMENTS)})")
         shutil.rmtree(HARNESS_VENV, ignore_errors=True)
         subprocess.run([sys.executable, "-m", "venv", str(HARNESS_VENV)], check=True)
-        subprocess.run(
-            [
-                str(HARNESS_VENV / "bin" / "python"),
-                "-m",
-                "pip",
-                "install",
-                "--quiet",
-                "--disable-pip-version-check",
-                *HARNESS_REQUIREMENTS,
-            ],
-            check=True,
-        )
+        pip = [str(HARNESS_VENV / "bin" / "python"), "-m", "pip", "install", "--quiet"]
+        subprocess.run([*pip, "--disable-pip-version-check", *HARNESS_REQUIREMENTS], check=True)
         ready.write_text(wanted)
     python = HARNESS_VENV / "bin" / "python"
     os.execv(python, [str(python), str(script.resolve()), *argv])

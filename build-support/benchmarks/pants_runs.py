@@ -7,6 +7,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import benchstats
 from harness import Timed, clean_env, fresh, must, timed
 from workspaces import Workspace, checkout, scenario_env
 
@@ -45,6 +46,13 @@ class PantsRun:
 
     def test_seconds_of(self, process: ProcessResult) -> float:
         return sum(self.junit.get(f, (0.0, frozenset()))[0] for f in self.files_of(process))
+
+    def overhead(self) -> float:
+        """The mean time a test process that ran spent outside its tests."""
+        ran = self.ran()
+        return benchstats.overhead_per_process(
+            [p.seconds for p in ran], [self.test_seconds_of(p) for p in ran]
+        )
 
 
 def read_junit(reports: Path) -> dict[str, tuple[float, frozenset[str]]]:
@@ -99,15 +107,8 @@ def pants_test(
 def dependent_tests(ws: Workspace, file: str, log: Path) -> set[str]:
     """The test files that depend on file, transitively, and file itself if it is a test
     (`pants dependents`, pantsd in ws)."""
-    result = must(
-        timed(
-            ["./pants", "--pantsd", "dependents", "--transitive", file],
-            cwd=ws.root,
-            env=clean_env(),
-            log=log,
-        ),
-        "pants dependents",
-    )
+    cmd = ["./pants", "--pantsd", "dependents", "--transitive", file]
+    result = must(timed(cmd, cwd=ws.root, env=clean_env(), log=log), "pants dependents")
     listing = result.text().split("\n", 1)[1] if "\n" in result.text() else ""
     return dependent_tests_in(listing, file, ws.all_tests)
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import os
 from pathlib import Path
 
 import benchstats
@@ -11,9 +10,10 @@ from analysis import cold_closing, pants_breakdown
 from ci_rows import ci_headline, closing, lever_section
 from harness import Timed, fresh, progress, repeat
 from pants_runs import PantsRun, Stores, pants_test
+from replay import REAL_FILES
 from results import Results, guarded
 from scenarios import modes, remote_and_replay, startup_profile
-from workspaces import Workspace, env_groups, real_workspace, stop_pantsd
+from workspaces import Workspace, stop_pantsd
 
 
 def real_suite(
@@ -21,13 +21,9 @@ def real_suite(
     work: Path,
     results: Results,
     export_python: Path,
-    checkout_a: Path,
-    lanes: dict[str, list[str]],
+    ws: Workspace,
 ) -> None:
     logs = work / "logs-real"
-    ws = real_workspace(checkout_a, work, lanes)
-    # Plain pytest runs a process per suite: the variables the BUILD files give each directory.
-    ws.groups = env_groups(checkout_a, ws.files())
     stores = Stores(work / "store-a", work / "named-a")
     try:
         ci = ci_headline(args, ws, stores.named, work, logs, results, export_python)
@@ -36,13 +32,13 @@ def real_suite(
         guarded(
             results,
             "modes",
-            lambda: modes(args, ws, stores, logs, args.reps, results, export_python),
+            lambda: modes(["::"], ws, stores, logs, args.reps, results, export_python),
         )
         guarded(
             results,
             "P-remote",
             lambda: remote_and_replay(
-                ws, work, logs, args.reps, results, args.replay_files, stores.named, None
+                ws, work, logs, args.reps, results, REAL_FILES, stores.named, None
             ),
         )
         # After the replay: its changes give each layout's precision.
@@ -53,15 +49,17 @@ def real_suite(
 
 def cold_and_warm(ws: Workspace, stores: Stores, logs: Path, reps: int, results: Results) -> None:
     """P-cold (judged against B0-ci), P-warm-local and the start-up profile, then P-warm."""
-    cores = os.cpu_count() or 1
     b0ci = next(r.summary for r in results.rows if r.scenario == "B0-ci")
     assert b0ci is not None
     assert results.baseline is not None
     cold_runs: list[PantsRun] = []
+    # Named caches of its own: emptying the shared ones would leave the replay's half-filled
+    # should a cold run fail midway.
+    cold_stores = Stores(stores.store, stores.named.with_name("named-cold"))
 
     def cold(rep: int) -> Timed:
-        fresh(stores.store), fresh(stores.named), fresh(ws.pg_cache)
-        run = pants_test(ws, stores, logs / f"p-cold-{rep}.log", pantsd=False)
+        fresh(cold_stores.store), fresh(cold_stores.named), fresh(ws.pg_cache)
+        run = pants_test(ws, cold_stores, logs / f"p-cold-{rep}.log", pantsd=False)
         cold_runs.append(run)
         return run.timed
 
@@ -81,7 +79,7 @@ def cold_and_warm(ws: Workspace, stores: Stores, logs: Path, reps: int, results:
     )
     last = cold_runs[-1]
     results.sections.append(
-        ("P-cold: where the time goes", pants_breakdown("P-cold", last, s.median, cores))
+        ("P-cold: where the time goes", pants_breakdown("P-cold", last, s.median))
     )
 
     def warm_local(rep: int) -> Timed:
@@ -92,16 +90,11 @@ def cold_and_warm(ws: Workspace, stores: Stores, logs: Path, reps: int, results:
     results.startup = s.median
     startup_profile(ws, stores, logs, reps, results)
     if not verdict.met:
-        ran = last.ran()
-        overhead = benchstats.overhead_per_process(
-            [p.seconds for p in ran], [last.test_seconds_of(p) for p in ran]
-        )
         results.closing.append(
             cold_closing(
                 "P-cold",
-                ran,
+                last,
                 results.startup,
-                overhead,
                 results.baseline,
                 ("B0-ci", b0ci.median),
                 results.startup_stage,

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import benchstats
-from harness import progress
+from harness import GIT, progress
 from pants_runs import clone_run, dependent_tests
 from servers import RemoteServer, remote_env
 from workspaces import Workspace
@@ -135,22 +135,7 @@ def edit_line(path: Path) -> None:
 
 def _commit(clone: Path, file: str) -> None:
     edit_line(clone / file)
-    if not (clone / ".git").exists():  # a generated workspace: Pants does not need the commit
-        return
-    subprocess.run(
-        [
-            "git",
-            "-c",
-            "user.name=replay",
-            "-c",
-            "user.email=replay@localhost",
-            "commit",
-            "-qam",
-            f"{EDIT_MARK}: {file}",
-        ],
-        cwd=clone,
-        check=True,
-    )
+    subprocess.run([*GIT, "commit", "-qam", f"{EDIT_MARK}: {file}"], cwd=clone, check=True)
 
 
 def replay_one(

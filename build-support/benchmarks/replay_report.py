@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import NamedTuple
 
 import bench_report as report
 import benchstats
+from harness import CORES
 from replay import Distribution, Replay
 
 CHART = "benchmarks-replay.png"
@@ -18,6 +18,10 @@ class Limits(NamedTuple):
     median: float  # x B0
     p90: float  # x B0
     precision: float
+
+    @property
+    def target(self) -> str:
+        return f"median <= {self.median}, p90 <= {self.p90}, precision >= {self.precision}"
 
 
 # This repository's suite; the user's scale (issue 23), where a PR must cost far less of B0.
@@ -138,7 +142,7 @@ def closing(replays: Sequence[Replay], b0: float, limits: Limits = REAL) -> str:
         f"that follow what the tests import: the lane-batches levers show what such a split "
         f"buys), and for changes everything depends on (the orchestration, lanes.toml), more "
         f"cores or remote execution: they cost the whole suite's process time on "
-        f"{os.cpu_count() or 1} cores."
+        f"{CORES} cores."
     )
 
 

@@ -101,6 +101,10 @@ def test_the_users_scale_judges_the_same_replays_by_its_stricter_limits() -> Non
     assert "p90 missed by 0.050" in strict
 
 
+def test_the_stated_target_is_the_limits_the_verdict_applies() -> None:
+    assert USER_SCALE.target == "median <= 0.15, p90 <= 0.35, precision >= 0.9"
+
+
 def test_the_closing_note_counts_the_unrelated_reruns_that_changed_test_files_caused() -> None:
     test_change = replay("t6.py", 25.0, {"t6.py", "t7.py", "t8.py"}, {"t6.py"})
     text = closing([*REPLAYS, test_change], b0=100.0)

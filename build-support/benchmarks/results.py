@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import bench_report as report
 import benchstats
-import workspace_gen as gen
+import replay_report
 from harness import progress
 
 if TYPE_CHECKING:
@@ -20,7 +20,7 @@ TARGETS = {
     "P-ci-backend": "<= B1-ci",
     "P-warm": "<= 0.05",
     "P-remote": "beyond start-up <= 0.05, >= 95% remote",
-    "replay": "median <= 0.25, p90 <= 0.5, precision >= 0.8",
+    "replay": replay_report.REAL.target,
     "slot": "<= 0.6 x serial",
     "embedded": "<= 0.6 x serial",
 }
@@ -29,7 +29,7 @@ TARGETS = {
 USER_SCALE_TARGETS = {
     **TARGETS,
     "P-remote": "<= 0.06, >= 95% remote",
-    "replay": "median <= 0.15, p90 <= 0.35, precision >= 0.9",
+    "replay": replay_report.USER_SCALE.target,
 }
 
 
@@ -38,14 +38,11 @@ class Results:
     rows: list[report.Row] = field(default_factory=list)
     sections: list[tuple[str, str]] = field(default_factory=list)
     baseline: float | None = None
-    profile: list[gen.FileProfile] = field(default_factory=list)
     # For the "what would close it" notes of later scenarios (seconds, medians).
     startup: float | None = None  # P-warm-local: Pants' own start-up and cache checks, no daemon
     startup_stage: str = ""  # its largest stage, from startup_profile
     startup_source: str = "P-warm-local"  # the run startup comes from
     startup_stages: dict[str, float] = field(default_factory=dict)  # goal -> median s
-    warm: float | None = None  # P-warm
-    process_overhead: float | None = None  # P-cold: mean time per test process outside its tests
     closing: list[str] = field(default_factory=list)
     replays: list[Replay] = field(default_factory=list)  # the pull-request replay, for its chart
     user_scale: bool = False  # judged by USER_SCALE_TARGETS
@@ -53,6 +50,10 @@ class Results:
     @property
     def targets(self) -> dict[str, str]:
         return USER_SCALE_TARGETS if self.user_scale else TARGETS
+
+    @property
+    def replay_limits(self) -> replay_report.Limits:
+        return replay_report.USER_SCALE if self.user_scale else replay_report.REAL
 
     def add(
         self,

@@ -6,22 +6,12 @@
     python3 build-support/benchmarks/run.py --quick       # a few minutes: every code path, once
 
 Runs everything in throwaway checkouts under a temp directory (never in this working tree). The
-scenarios (B0, B1, B0-ci, B1-ci, P-ci, P-cold, P-warm, P-remote, the replay, the modes, the levers)
-are described once, in README.md's Benchmarks section; each report's rows say what they ran.
-
---user-scale runs no real suite: one generated workspace (workspace_gen.py plans it,
-workspace_files.py writes it) sized to --user-seconds of tests at time-scale 1.0, its lane mix and
-durations from the JUnit reports of a `pants test ::` of this repo (--profile-from); B0-ci, B1-ci
-and P-ci interleaved, the levers, P-remote and the replay of --replay-count changes drawn
-uniformly from its source and test files (synthetic.py). --quick runs that path on a small
-workspace once, and the modes on one integration file of this repo.
-Prints a table and writes benchmarks.md and benchmarks.png (docs/ by default; --out elsewhere).
-The harness re-runs itself in a venv of its own (matplotlib) under ~/.cache/catalog-bench/.
-
-The modules, one concern each: harness (processes, timing, repetitions), workspaces (checkouts,
-generated trees), baselines (B0, B1), pants_runs (one `pants test`, read back), servers
-(PostgreSQL, BuildGrid), real_suite / scenarios / synthetic (what is measured), analysis (where
-the time goes), results + bench_report (the tables, Markdown and chart).
+scenarios are described once, in README.md's Benchmarks section; each report's rows say what they
+ran. --user-scale and --quick measure a generated workspace (synthetic.py) whose lane mix and
+durations come from the JUnit reports of a `pants test ::` of this repo (--profile-from): sized
+to --user-seconds of tests at full durations, or 12 files at a twentieth of them, plus the modes
+on one integration file of this repo. Writes benchmarks.md and benchmarks.png (docs/ by default;
+--out elsewhere), re-running itself in a venv of its own (matplotlib) under ~/.cache/catalog-bench/.
 """
 
 from __future__ import annotations
@@ -45,7 +35,6 @@ sys.path[:0] = [
 import bench_report as report  # noqa: E402
 import readme_headline  # noqa: E402
 import replay_report  # noqa: E402
-import workspace_gen as gen  # noqa: E402
 from ci_rows import LEVERS, REPO_LEVERS, USER_SCALE_LEVERS  # noqa: E402
 from harness import (  # noqa: E402
     CACHE,
@@ -58,16 +47,15 @@ from harness import (  # noqa: E402
 )
 from pants_runs import Stores  # noqa: E402
 from real_suite import real_suite  # noqa: E402
-from replay import REAL_FILES  # noqa: E402
 from results import Results, guarded, unmeasured  # noqa: E402
 from scenarios import modes  # noqa: E402
-from synthetic import QUICK_NOMINAL_S, profile_from_reports, synthetic  # noqa: E402
+from synthetic import profile_from_reports, synthetic  # noqa: E402
 from workspaces import (  # noqa: E402
     checkout,
     export_resolve,
-    lane_files,
     real_workspace,
     stop_pantsd,
+    test_targets,
 )
 
 
@@ -96,7 +84,7 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
         "--profile-from",
         type=Path,
         default=REPO / "dist/test/reports",
-        help="--user-scale: JUnit reports of this repo's `pants test ::` (lane mix, durations)",
+        help="--user-scale, --quick: JUnit reports of this repo's `pants test ::`",
     )
     parser.add_argument(
         "--levers",
@@ -104,12 +92,6 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
         help="P-ci again with each of these options flipped (comma-separated; '' for none)",
     )
     parser.add_argument("--lever-reps", type=int, help="repetitions per lever (default: --reps)")
-    parser.add_argument(
-        "--replay-files",
-        default=",".join(REAL_FILES),
-        help="files this suite's pull-request replay changes, one run each (comma-separated)",
-    )
-    parser.add_argument("--modes-target", default="", help="limit the modes runs to this target")
     parser.add_argument("--out", type=Path, help="where benchmarks.md/.png go (default docs/)")
     parser.add_argument("--keep", action="store_true", help="keep the temp work directory")
     args = parser.parse_args(argv)
@@ -124,27 +106,10 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
         args.levers = ",".join(USER_SCALE_LEVERS if args.user_scale else REPO_LEVERS)
     args.lever_reps = args.lever_reps or args.reps
     args.levers = [name for name in args.levers.split(",") if name]
-    args.replay_files = [name for name in args.replay_files.split(",") if name]
     unknown = set(args.levers) - {lever.name for lever in LEVERS}
     if unknown:
         parser.error(f"unknown levers {sorted(unknown)}; known: {[lv.name for lv in LEVERS]}")
     return args
-
-
-def quick_profile(lanes: dict[str, list[str]]) -> list[gen.FileProfile]:
-    """Quick mode checks that the harness works, not how fast the suite is: draw the synthetic
-    suite from this repo's last `pants test` JUnit reports, or, with none, give every real test
-    file three tests of QUICK_NOMINAL_S each (said in the output)."""
-    profile = profile_from_reports(REPO / "dist/test/reports", lanes)
-    if {f.lane for f in profile} == {lane for lane, files in lanes.items() if files}:
-        return profile
-    progress(f"quick mode: no usable JUnit reports, nominal {QUICK_NOMINAL_S} s per test")
-    return [
-        gen.FileProfile(f, lane, (QUICK_NOMINAL_S,) * 3)
-        for lane, files in lanes.items()
-        for f in files
-        if f.startswith("backend/tests/")
-    ]
 
 
 def measure(args: argparse.Namespace, work: Path, results: Results) -> dict[str, str]:
@@ -153,44 +118,34 @@ def measure(args: argparse.Namespace, work: Path, results: Results) -> dict[str,
     progress("checkout A: clone + uncommitted changes")
     checkout(checkout_a)
     try:
-        progress("checkout A: listing test files per lane (pants list) and exporting the resolve")
-        lanes = lane_files(checkout_a, work / "logs-real")
+        progress("checkout A: reading the test targets (pants peek) and exporting the resolve")
+        real = real_workspace(
+            checkout_a, work, test_targets(checkout_a, work / "logs-real/peek.log")
+        )
         export_python = export_resolve(checkout_a, work / "logs-real" / "export.log")
         stop_pantsd(checkout_a)  # setup only: the timed runs say whether they use pantsd
         machine = machine_info(export_python, checkout_a)
         progress("machine: " + "; ".join(f"{k}: {v}" for k, v in machine.items()))
-        if args.user_scale:
-            # The lane mix is the point: reports of one lane's run (`--tag=integration`) would
-            # make a workspace of that lane alone.
-            results.profile = profile_from_reports(args.profile_from, lanes)
-            missing = {lane for lane, files in lanes.items() if files} - {
-                f.lane for f in results.profile
-            }
-            if missing:
-                raise SystemExit(
-                    f"--user-scale: the JUnit reports in {args.profile_from} have no "
-                    f"{sorted(missing)} tests: run `PANTS_CONFIG_FILES=pants.ci.toml ./pants "
-                    f"test ::` first"
-                )
-        elif args.quick:
-            results.profile = quick_profile(lanes)
+        if args.quick or args.user_scale:
+            profile = profile_from_reports(args.profile_from, real.lanes)
+            guarded(
+                results, "synthetic", lambda: synthetic(args, profile, work, results, export_python)
+            )
         else:
             guarded(
                 results,
                 "real suite",
-                lambda: real_suite(args, work, results, export_python, checkout_a, lanes),
+                lambda: real_suite(args, work, results, export_python, real),
             )
-        if args.quick or args.user_scale:
-            guarded(results, "synthetic", lambda: synthetic(args, work, results, export_python))
-        if args.quick and lanes.get("integration"):
+        if args.quick and real.lanes.get("integration"):
             # The integration-mode code path, on one integration file of the real suite.
-            ws = real_workspace(checkout_a, work, lanes)
-            args.modes_target = args.modes_target or lanes["integration"][0]
+            target = real.lanes["integration"][0]
             stores = Stores(CACHE / "store-quick", CACHE / "named-caches")
+            logs = work / "logs-real"
             guarded(
                 results,
                 "modes",
-                lambda: modes(args, ws, stores, work / "logs-real", 1, results, export_python),
+                lambda: modes([target], real, stores, logs, 1, results, export_python),
             )
     finally:
         stop_pantsd(checkout_a)
@@ -210,8 +165,8 @@ def write_outputs(
     )
     print()
     print(
-        report.text_table(
-            list(report.HEADLINE_HEADER), report.headline_rows(results.rows, results.baseline)
+        report.markdown_table(
+            report.HEADLINE_HEADER, report.headline_rows(results.rows, results.baseline)
         )
     )
     out.mkdir(parents=True, exist_ok=True)
@@ -239,9 +194,8 @@ def write_outputs(
         )
     )
     if results.replays and results.baseline:
-        limits = replay_report.USER_SCALE if args.user_scale else replay_report.REAL
         replay_report.write_replay_chart(
-            out / replay_report.CHART, results.replays, results.baseline, limits
+            out / replay_report.CHART, results.replays, results.baseline, results.replay_limits
         )
     progress(f"wrote {out / 'benchmarks.md'} and the charts")
 

