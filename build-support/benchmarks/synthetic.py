@@ -9,8 +9,8 @@ from pathlib import Path
 import workspace_files
 import workspace_gen as gen
 from ci_rows import ci_headline, closing, lever_section
-from harness import CACHE, REPO, must, progress
-from pants_runs import Stores, pants_test
+from harness import CACHE, REPO, progress
+from pants_runs import Stores
 from results import Results
 from scenarios import remote_and_replay, startup_profile
 from workspaces import LANES, Workspace, group_by_env, stop_pantsd
@@ -55,22 +55,19 @@ def synthetic(
     stores = Stores(work / "store-synthetic", CACHE / "named-caches")
     logs = work / "logs-synthetic"
     try:
-        if args.quick:
-            # This suite's start-up profile, on this workspace, so its code path stays exercised.
-            must(pants_test(ws, stores, logs / "prime.log", pantsd=False).timed, "priming")
-            warm_local = pants_test(ws, stores, logs / "p-warm-local.log", pantsd=False).timed
-            results.startup = must(warm_local, "P-warm-local").seconds
-            startup_profile(ws, stores, logs, 1, results)
         ci = ci_headline(args, ws, stores.named, work, logs, results, export_python)
         modules = gen.Layout.for_files(n).modules
         candidates = [f.path for f in plan] + [gen.module_path(m) for m in range(modules)]
         files = gen.sample_changes(candidates, args.replay_count, seed=n)
         named = stores.named
         remote_and_replay(ws, work, logs, args.reps, results, files, named, named)
-        if args.user_scale:  # no P-warm-local here: P-remote is Pants with every result cached
-            cached = next(r.summary for r in results.rows if r.scenario == "P-remote")
-            results.startup = cached.median if cached else None
-            results.startup_source = "P-remote: every result from the remote cache"
+        # No P-warm-local here: P-remote is Pants with every result cached.
+        cached = next(r.summary for r in results.rows if r.scenario == "P-remote")
+        results.startup = cached.median if cached else None
+        results.startup_source = "P-remote: every result from the remote cache"
+        if args.quick and results.startup is not None:
+            # The real suite's start-up profile, once, so its code path stays exercised.
+            startup_profile(ws, stores, logs, 1, results)
         closing(results, ci)
         results.sections.append(lever_section(ci.p_ci, ci.levers, results.replays, args.lever_reps))
     finally:

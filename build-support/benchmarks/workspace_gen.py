@@ -7,8 +7,9 @@ also waits, as a test waiting on PostgreSQL does) for the real test's duration t
 The import graph is a service's layers with fan-in (`Layout`): a few hub modules (models,
 settings) that many tests reach, a middle layer (services) that imports two hubs each, and many
 leaves (endpoints) that import one middle module each; every test file imports one leaf. Tests are
-laid out as a service's are, one directory per feature area inside each lane, and each directory
-is its own batch (as this repo's BUILD files split a lane by what its tests import).
+laid out as a service's are, one directory per feature area inside each lane, about
+FILES_PER_AREA test files each, and each directory is its own batch (as this repo's BUILD files
+split a lane by what its tests import, into batches of 4 to 20 files).
 
 All pure; `workspace_files` renders a plan into files.
 """
@@ -32,6 +33,9 @@ CPU_SHARE: Mapping[str, float] = {"unit": 1.0, "contract": 1.0, "integration": 0
 FILES_PER_MODULE = 5
 MODULES_PER_HUB = 20
 MODULES_PER_MIDDLE = 5
+# A feature area's test files: a service's test directory, and so one batch's size, whatever the
+# suite's size or its tests' durations (areas per hub made batches of 25-77 files at 260 files).
+FILES_PER_AREA = 12
 
 
 @dataclass(frozen=True)
@@ -70,12 +74,21 @@ class Layout:
     def leaf_of_test(self, index: int) -> int:
         return self.hubs + self.middles + index % self.leaves
 
-    def area_of_test(self, index: int) -> int:
-        """The feature area of test file index: its leaf's middle module, mod H. Middle j imports
-        hubs j and j + 1 (mod H), so an area's tests share their hubs and a hub reaches two whole
-        areas: batches per area rerun together what a change reaches together."""
+    def areas_for(self, lane_files: int) -> int:
+        """How many feature areas a lane of lane_files test files has: about FILES_PER_AREA files
+        each, a multiple of H (so an area's middle modules all import the same two hubs) and at
+        most one per middle module (fewer would leave areas empty)."""
+        wanted = self.hubs * max(1, round(lane_files / (self.hubs * FILES_PER_AREA)))
+        most = max(self.hubs, self.middles - self.middles % self.hubs)
+        return min(wanted, most)
+
+    def area_of_test(self, index: int, areas: int) -> int:
+        """The feature area of test file index, in a lane of `areas` areas: its leaf's middle
+        module mod areas. Middle j imports hubs j and j + 1 (mod H) and areas is a multiple of H,
+        so an area's tests share their hubs and a hub reaches whole areas: batches per area rerun
+        together what a change reaches together."""
         leaf = self.leaf_of_test(index) - self.hubs - self.middles
-        return (leaf % self.middles) % self.hubs
+        return (leaf % self.middles) % areas
 
 
 def module_path(module: int) -> str:
@@ -102,7 +115,7 @@ class SyntheticFile:
     source: str
     durations: tuple[float, ...]
     module: int
-    area: int  # its feature area (Layout.area_of_test): a directory and a batch of its own
+    area: int  # its feature area in its lane (Layout.area_of_test): a directory and a batch
 
     @property
     def seconds(self) -> float:
@@ -197,6 +210,7 @@ def plan_workspace(
             batch = pool[:]
             rng.shuffle(batch)
             order.extend(batch)
+        areas = layout.areas_for(count)
         for source in order[:count]:
             index = len(files)
             files.append(
@@ -206,29 +220,35 @@ def plan_workspace(
                     source=source.source,
                     durations=tuple(round(d * time_scale, 4) for d in source.durations) or (0.0,),
                     module=layout.leaf_of_test(index),
-                    area=layout.area_of_test(index),
+                    area=layout.area_of_test(index, areas),
                 )
             )
     return files
 
 
 def describe(plan: Sequence[SyntheticFile]) -> str:
-    """The workspace as the report states it: the generator's rule, then files and test seconds
-    per lane and feature area (each area one batch)."""
+    """The workspace as the report states it: the generator's rule, then per lane its files, test
+    seconds and feature areas (each area one batch) with the smallest and largest."""
     layout = Layout.for_files(len(plan))
-    cells: dict[tuple[str, str], list[float]] = defaultdict(list)
+    cells: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
     for f in plan:
-        cells[f.lane, f.area_name].append(f.seconds)
-    areas = sorted({area for _, area in cells})
-    lanes = [lane for lane in LANES if any(lane == key[0] for key in cells)]
-    rows = [
-        [lane]
-        + [
-            f"{len(cells[lane, a])} / {sum(cells[lane, a]):.1f}" if (lane, a) in cells else ""
-            for a in areas
-        ]
-        for lane in lanes
-    ]
+        cells[f.lane][f.area_name].append(f.seconds)
+    rows = []
+    for lane in (lane for lane in LANES if lane in cells):
+        areas = cells[lane].values()
+        files = sorted(len(a) for a in areas)
+        seconds = sorted(sum(a) for a in areas)
+        rows.append(
+            [
+                lane,
+                str(sum(files)),
+                f"{sum(seconds):.1f}",
+                str(len(files)),
+                f"{files[0]}-{files[-1]}",
+                f"{seconds[0]:.1f}-{seconds[-1]:.1f}",
+            ]
+        )
+    header = ["Lane", "Files", "Test s", "Areas (batches)", "Files per area", "Test s per area"]
     return (
         f"{len(plan)} test files drawn from this repository's suite (its lane mix; each real "
         f"file used once before any is used again; each synthetic test takes its real test's "
@@ -236,8 +256,8 @@ def describe(plan: Sequence[SyntheticFile]) -> str:
         f"PostgreSQL). Import graph: "
         f"{layout.hubs} hub modules, {layout.middles} middle modules each importing two hubs, "
         f"{layout.leaves} leaves each importing one middle module; test file i imports leaf "
-        f"(i mod {layout.leaves}). Tests sit in {len(areas)} feature areas per lane, area = the "
-        f"leaf's middle module mod {layout.hubs}, so a hub change reaches two whole areas; each "
-        f"lane's area is one batch (`batch_compatibility_tag` lane/area).\n\n"
-        f"Files / test seconds per lane and area:\n\n" + markdown_table(["Lane", *areas], rows)
+        f"(i mod {layout.leaves}). Each lane's tests sit in feature areas of about "
+        f"{FILES_PER_AREA} files, area = the leaf's middle module mod the lane's areas (a "
+        f"multiple of {layout.hubs}), so a hub change reaches whole areas; each area is one batch "
+        f"(`batch_compatibility_tag` lane/area).\n\n" + markdown_table(header, rows)
     )

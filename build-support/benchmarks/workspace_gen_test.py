@@ -141,14 +141,32 @@ def test_a_hub_reaches_whole_feature_areas_so_their_batches_rerun_only_dependent
         assert reached == set().union(*(a for a in areas.values() if a & reached))
 
 
-def test_the_description_counts_every_file_once_per_lane_and_area() -> None:
+def test_the_description_counts_every_file_once_per_lane() -> None:
     plan = gen.plan_workspace(PROFILE, 200)
     lanes = {f.lane for f in plan}
     rows = [
-        line
+        line.strip("| ").split(" | ")
         for line in gen.describe(plan).splitlines()
         if line.split(" | ")[0].lstrip("| ") in lanes
     ]
-    counts = [int(cell.split("/")[0]) for row in rows for cell in row.split("|")[2:] if "/" in cell]
-    assert sum(counts) == 200
-    assert len(rows) == len(lanes)
+    assert sorted(row[0] for row in rows) == sorted(lanes)
+    assert sum(int(row[1]) for row in rows) == 200
+
+
+@pytest.mark.parametrize("n", [260, 600, 1000])
+def test_feature_areas_hold_about_a_dozen_files_whatever_the_suite_size(n: int) -> None:
+    plan = gen.plan_workspace(PROFILE, n)
+    per_area = Counter(f.batch for f in plan)
+    assert all(
+        gen.FILES_PER_AREA / 2 <= files <= gen.FILES_PER_AREA * 1.5 for files in per_area.values()
+    )
+
+
+@pytest.mark.parametrize("lane_files", [1, 30, 156, 2000])
+def test_a_lane_has_a_multiple_of_the_hubs_in_areas_and_never_more_than_middle_modules(
+    lane_files: int,
+) -> None:
+    layout = gen.Layout.for_files(1000)
+    areas = layout.areas_for(lane_files)
+    assert areas % layout.hubs == 0
+    assert layout.hubs <= areas <= layout.middles
