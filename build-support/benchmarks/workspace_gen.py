@@ -9,7 +9,7 @@ settings) that many tests reach, a middle layer (services) that imports two hubs
 leaves (endpoints) that import one middle module each; every test file imports one leaf. Tests are
 laid out as a service's are, one directory per feature area inside each lane, about
 FILES_PER_AREA test files each, and each directory is its own batch (as this repo's BUILD files
-split a lane by what its tests import, into batches of 4 to 20 files).
+split a lane by what its tests import, into batches of 2 to 19 files).
 
 All pure; `workspace_files` renders a plan into files.
 """
@@ -77,7 +77,7 @@ class Layout:
     def areas_for(self, lane_files: int) -> int:
         """How many feature areas a lane of lane_files test files has: about FILES_PER_AREA files
         each, a multiple of H (so an area's middle modules all import the same two hubs) and at
-        most one per middle module (fewer would leave areas empty)."""
+        most one per middle module (more would leave areas empty)."""
         wanted = self.hubs * max(1, round(lane_files / (self.hubs * FILES_PER_AREA)))
         most = max(self.hubs, self.middles - self.middles % self.hubs)
         return min(wanted, most)
