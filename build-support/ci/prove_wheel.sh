@@ -91,6 +91,7 @@ psql_py "CREATE DATABASE shop" > /dev/null
 serial_url="${url%/*}/shop"
 echo "throwaway server: $url (serial mode uses its database shop)"
 
+mkdir "$work/basetemp"
 expected_tests="$(grep -c '^def test_' tests/test_orders.py)"
 expected_tests=$((expected_tests + 9))  # one test is parametrized over 10 values
 run() {  # run ENV MODE PROCESS REP; MODE: slot, serial, slot-ini, slot-xdist or embedded-xdist
@@ -105,6 +106,10 @@ run() {  # run ENV MODE PROCESS REP; MODE: slot, serial, slot-ini, slot-xdist or
     slot-ini) vars=() args=(-q -s -o "testlanes_postgres_url=$url" -o testlanes_postgres_version=15
                            -o testlanes_isolation=slot -o testlanes_services=postgres -o "testlanes_slot=$3") ;;
   esac
+  # Its own temporary root: two sessions of one user that share /tmp/pytest-of-<user> race in
+  # pytest's exit-time cleanup of old numbered dirs (one's lock file lands in the directory the
+  # other is removing), and the loser prints a PytestWarning that is pytest's, not the suite's.
+  args+=(--basetemp "$work/basetemp/$1.$2.$4.p$3")
   env "${vars[@]}" "$work/$1/bin/pytest" "${args[@]}" tests > "$log" 2>&1 || true
   # Passed: every test, nothing else, in the database the mode gives it (xdist workers' output
   # is not shown, so there only the count).
